@@ -1,0 +1,33 @@
+"""Entry point of the `acecoder` command: registers each stage's command.
+
+Command modules keep heavy imports (torch, transformers, prefect) inside their functions so that
+`acecoder --help` and light commands start fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from acecoder.cli.status import status
+
+app = typer.Typer(
+    name="acecoder",
+    help=(
+        "Turn code data into verified (question, tests) pairs, measure sampled programs' pass rates, build "
+        "preference pairs and Bradley-Terry reward models, and rerank best-of-N benchmark outputs.\n\n"
+        "The database is ACECODER_DB (default data/acecoder.duckdb); the LLM endpoint comes from "
+        "OPENAI_BASE_URL / OPENAI_API_KEY, and with none configured the offline backends run."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+
+@app.callback()
+def main() -> None:
+    """acecoder: test-case synthesis, execution feedback and reward models for code LLMs."""
+
+
+app.command("status")(status)
