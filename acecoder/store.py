@@ -83,9 +83,15 @@ class Store:
             self._depth = 0
 
     # -- queries ---------------------------------------------------------------------------------------
-    def frame(self, name: str, **params: Any) -> pl.DataFrame:
-        """Run the named query and return its result as a polars frame."""
-        return self.con.sql(sqlfiles.query(name), params=params or None).pl()
+    def frame(self, name: str, staged: pl.DataFrame | None = None, **params: Any) -> pl.DataFrame:
+        """Run the named query and return its result as a polars frame (`staged` as for `insert`)."""
+        if staged is None:
+            return self.con.sql(sqlfiles.query(name), params=params or None).pl()
+        self.con.register("staged", staged.to_arrow())
+        try:
+            return self.con.sql(sqlfiles.query(name), params=params or None).pl()
+        finally:
+            self.con.unregister("staged")
 
     def rows(self, name: str, **params: Any) -> list[tuple]:
         return self.con.execute(sqlfiles.query(name), params or None).fetchall()

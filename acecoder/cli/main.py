@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from acecoder.cli.ingest import ingest
 from acecoder.cli.status import status
 
 app = typer.Typer(
@@ -30,4 +31,5 @@ def main() -> None:
     """acecoder: test-case synthesis, execution feedback and reward models for code LLMs."""
 
 
+app.command("ingest")(ingest)
 app.command("status")(status)

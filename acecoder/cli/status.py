@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-
-
-
 from rich.console import Console
 from rich.table import Table
 

@@ -1,0 +1,44 @@
+# acecoder: everything runs from a local virtualenv that `make setup` creates (any target that needs it runs it).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# CPU installs pin torch so pip takes the CPU wheel; GPU users: make setup TORCH=torch (or a CUDA wheel spec).
+TORCH ?= torch==2.13.0
+EXTRAS ?= train,flows,dev
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
+export HF_HUB_OFFLINE ?= 1
+export TOKENIZERS_PARALLELISM ?= false
+
+.PHONY: setup test demo rm-train bench lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet "$(TORCH)" -e ".[$(EXTRAS)]"
+	touch $@
+
+setup: $(VENV)/.installed  ## create .venv and install acecoder with its dependencies
+
+test: setup  ## the whole test suite
+	$(BIN)/pytest -q -p no:cacheprovider; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+demo: setup  ## the pipeline on the bundled seed corpus with the offline backends
+	$(BIN)/acecoder ingest seed
+	$(BIN)/acecoder status
+
+bench: setup  ## benchmarks (figures printed, not pass/fail)
+	$(BIN)/python bench/ingest.py
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check acecoder rewardmodel flows tests bench
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format acecoder rewardmodel flows tests bench
+
+clean:
+	rm -rf data/ runs/ outputs/ .pytest_cache .ruff_cache

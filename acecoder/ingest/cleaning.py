@@ -1,0 +1,77 @@
+"""Per-row cleaning of code: pull code out of markdown answers, keep code that defines a function or class,
+strip `print` lines where that keeps the code valid (as AceCoder did), normalise whitespace."""
+
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+from dataclasses import dataclass
+
+_FENCE = re.compile(r"```[ \t]*([\w+-]*)[^\n]*\n(.*?)(?:```|\Z)", re.S)
+_PRINT_LINE = re.compile(r"^[ \t]*print\(.*\)[ \t]*(?:#.*)?(?:\n|\Z)", re.M)
+_DEFINES = re.compile(r"^[ \t]*(?:async[ \t]+def|def|class)[ \t]+\w", re.M)
+_NON_PYTHON = {"java", "cpp", "c", "c++", "javascript", "js", "typescript", "ts", "rust", "go", "csharp", "cs",
+               "php", "ruby", "swift", "kotlin", "bash", "sh", "sql", "html", "css", "r", "scala", "perl"}
+
+
+@dataclass(frozen=True)
+class CleanCode:
+    code: str | None
+    entry_point: str | None = None
+    reason: str | None = None  # why the row was skipped, when code is None
+
+
+def normalise(code: str) -> str:
+    """Unix newlines, tabs as 4 spaces, no trailing spaces, common indentation removed, no blank edges."""
+    code = code.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
+    lines = [line.rstrip() for line in code.split("\n")]
+    return textwrap.dedent("\n".join(lines)).strip("\n") + "\n"
+
+
+def extract_code(text: str) -> str:
+    """The Python code of a markdown answer: the fenced block that defines something, else the first
+    Python-tagged block; text without fences is taken as code."""
+    blocks = [(lang.lower(), body) for lang, body in _FENCE.findall(text)]
+    if not blocks:
+        return text
+    python = [body for lang, body in blocks if lang not in _NON_PYTHON]
+    for body in python:
+        if _DEFINES.search(body):
+            return body
+    return python[0] if python else ""
+
+
+def _entry_point(tree: ast.Module) -> str | None:
+    functions = [n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    public = [name for name in functions if not name.startswith("_")]
+    return (public or functions or [None])[0]
+
+
+def clean_code(raw: str, *, from_markdown: bool, strip_prints: bool = True) -> CleanCode:
+    code = extract_code(raw) if from_markdown else raw
+    if not code.strip():
+        return CleanCode(None, reason="no code")
+    if not _DEFINES.search(code):
+        return CleanCode(None, reason="defines no function or class")
+    code = normalise(code)
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return CleanCode(None, reason="not valid Python")
+    if not any(isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) for n in tree.body):
+        return CleanCode(None, reason="defines no function or class")
+    if strip_prints and "print(" in code:
+        stripped = _PRINT_LINE.sub("", code)
+        stripped = re.sub(r"\n{3,}", "\n\n", stripped)
+        try:
+            tree = ast.parse(stripped)
+            code = normalise(stripped)
+        except SyntaxError:
+            pass  # a print was a block's only statement: keep the original
+    return CleanCode(code, _entry_point(tree))
+
+
+def clean_many(rows: list[tuple[str, bool, bool]]) -> list[CleanCode]:
+    """`clean_code` over (raw, from_markdown, strip_prints) triples: the unit of work sent to a process."""
+    return [clean_code(raw, from_markdown=md, strip_prints=sp) for raw, md, sp in rows]

