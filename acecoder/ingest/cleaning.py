@@ -25,8 +25,10 @@ class CleanCode:
 def normalise(code: str) -> str:
     """Unix newlines, tabs as 4 spaces, no trailing spaces, common indentation removed, no blank edges."""
     code = code.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
-    lines = [line.rstrip() for line in code.split("\n")]
-    return textwrap.dedent("\n".join(lines)).strip("\n") + "\n"
+    code = "\n".join(line.rstrip() for line in code.split("\n")).strip("\n")
+    if code[:1] in (" ", "\t"):  # dedent is costly and only needed when the first line is indented
+        code = textwrap.dedent(code)
+    return code + "\n"
 
 
 def extract_code(text: str) -> str:
@@ -55,21 +57,29 @@ def clean_code(raw: str, *, from_markdown: bool, strip_prints: bool = True) -> C
     if not _DEFINES.search(code):
         return CleanCode(None, reason="defines no function or class")
     code = normalise(code)
-    try:
-        tree = ast.parse(code)
-    except (SyntaxError, ValueError):
-        return CleanCode(None, reason="not valid Python")
-    if not any(isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) for n in tree.body):
-        return CleanCode(None, reason="defines no function or class")
     if strip_prints and "print(" in code:
-        stripped = _PRINT_LINE.sub("", code)
-        stripped = re.sub(r"\n{3,}", "\n\n", stripped)
-        try:
-            tree = ast.parse(stripped)
-            code = normalise(stripped)
-        except SyntaxError:
-            pass  # a print was a block's only statement: keep the original
+        # try the print-free version first: one parse for the common case
+        stripped = normalise(re.sub(r"\n{3,}", "\n\n", _PRINT_LINE.sub("", code)))
+        tree = _parse(stripped)
+        if tree is not None and _defines(tree):
+            return CleanCode(stripped, _entry_point(tree))
+    tree = _parse(code)
+    if tree is None:
+        return CleanCode(None, reason="not valid Python")
+    if not _defines(tree):
+        return CleanCode(None, reason="defines no function or class")
     return CleanCode(code, _entry_point(tree))
+
+
+def _parse(code: str) -> ast.Module | None:
+    try:
+        return ast.parse(code)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _defines(tree: ast.Module) -> bool:
+    return any(isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) for n in tree.body)
 
 
 def clean_many(rows: list[tuple[str, bool, bool]]) -> list[CleanCode]:

@@ -31,12 +31,8 @@ class BenchmarkIndex:
             texts += [prompt, task.canonical_solution]
             labels += [f"{task.task_id} prompt", f"{task.task_id} canonical solution"]
         hashes, offsets = token_hashes(pl.Series(texts, dtype=pl.String), WORD_TOKEN, lowercase=True)
-        windows, rows = ngram_hashes(hashes, offsets, n)
-        # ngram_hashes gives short texts one whole-text window; those would match any row with that
-        # text inside a longer window never, but a tiny canonical solution ("return x") must not flag rows.
-        lengths = np.diff(offsets)
-        keep = lengths[rows] >= n
-        windows, rows = windows[keep], rows[keep]
+        # a text shorter than n words (a one-line canonical solution) can't be matched, nor flag rows
+        windows, rows = ngram_hashes(hashes, offsets, n, whole_short_texts=False)
         order = np.argsort(windows, kind="stable")
         return cls(n, windows[order], [labels[i] for i in rows[order]])
 
@@ -46,10 +42,7 @@ class BenchmarkIndex:
         if self.hashes.size == 0 or len(texts) == 0:
             return found
         hashes, offsets = token_hashes(texts, WORD_TOKEN, lowercase=True)
-        windows, rows = ngram_hashes(hashes, offsets, self.n)
-        lengths = np.diff(offsets)
-        full = lengths[rows] >= self.n
-        windows, rows = windows[full], rows[full]
+        windows, rows = ngram_hashes(hashes, offsets, self.n, whole_short_texts=False)
         pos = np.searchsorted(self.hashes, windows)
         pos = np.minimum(pos, self.hashes.size - 1)
         hits = np.flatnonzero(self.hashes[pos] == windows)

@@ -7,6 +7,9 @@ choose b bands of r rows that minimise false positives plus false negatives arou
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import polars as pl
 
@@ -36,11 +39,18 @@ def signatures(texts: pl.Series, num_perm: int = NUM_PERM) -> np.ndarray:
     shingles, rows = shingles[order], rows[order]
     present, starts = np.unique(rows, return_index=True)
     a, b = _permutations(num_perm)
-    with np.errstate(over="ignore"):
-        for k in range(num_perm):
-            # multiply-shift universal hashing: the high 32 bits of a*x + b (mod 2^64)
-            values = ((shingles * a[k] + b[k]) >> np.uint64(32)).astype(np.uint32)
-            sig[present, k] = np.minimum.reduceat(values, starts)
+
+    def fill(ks: range) -> None:
+        with np.errstate(over="ignore"):
+            for k in ks:
+                # multiply-shift universal hashing: the high 32 bits of a*x + b (mod 2^64)
+                values = ((shingles * a[k] + b[k]) >> np.uint64(32)).astype(np.uint32)
+                sig[present, k] = np.minimum.reduceat(values, starts)
+
+    # numpy releases the GIL in these loops, so threads split the permutations across cores
+    threads = max(1, min(4, os.cpu_count() or 1))
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(fill, [range(i, num_perm, threads) for i in range(threads)]))
     return sig
 
 

@@ -24,7 +24,7 @@ from acecoder.store import Store
 
 log = logging.getLogger(__name__)
 _PARALLEL_FROM = 5_000  # below this many rows, starting processes costs more than it saves
-_CHUNK = 2_000
+_CHUNK = 5_000
 
 
 @dataclass

@@ -28,10 +28,11 @@ def token_hashes(texts: pl.Series, pattern: str, *, lowercase: bool = False) -> 
     return hashes.astype(np.uint64, copy=False), offsets
 
 
-def ngram_hashes(hashes: np.ndarray, offsets: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def ngram_hashes(hashes: np.ndarray, offsets: np.ndarray, n: int, *, whole_short_texts: bool = True
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Hashes of every window of `n` consecutive tokens that lies inside one text, and the text it is in.
 
-    A text shorter than `n` tokens contributes one window of all its tokens.
+    With `whole_short_texts`, a text shorter than `n` tokens contributes one window of all its tokens.
     """
     total = hashes.shape[0]
     if total == 0:
@@ -46,7 +47,7 @@ def ngram_hashes(hashes: np.ndarray, offsets: np.ndarray, n: int) -> tuple[np.nd
     starts = np.arange(total - width + 1)
     whole = owner[starts] == owner[starts + width - 1]
     windows, rows = acc[whole], owner[starts[whole]]
-    if width == n:  # texts shorter than n still get one window: the hash of all their tokens
+    if whole_short_texts and width == n:  # texts shorter than n still get one window: the hash of all their tokens
         lengths = np.diff(offsets)
         short = np.flatnonzero((lengths > 0) & (lengths < n))
         if short.size:
