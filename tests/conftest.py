@@ -26,3 +26,6 @@ def benchmark_tasks():
     from acecoder import benchmarks
 
     return benchmarks.load_humaneval() + benchmarks.load_file(FIXTURES / "mbppplus_slice.jsonl")
+
+
+from openai_stub import openai_stub_fixture  # noqa: E402,F401  (a real local OpenAI-compatible server)
