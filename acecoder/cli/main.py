@@ -9,7 +9,10 @@ from __future__ import annotations
 import typer
 
 from acecoder.cli.ingest import ingest
+from acecoder.cli.programs import export_app, pairs, sample, score
+from acecoder.cli.report import report_app
 from acecoder.cli.status import status
+from acecoder.cli.synth import filter_tests, synth
 
 app = typer.Typer(
     name="acecoder",
@@ -33,3 +36,10 @@ def main() -> None:
 
 app.command("ingest")(ingest)
 app.command("status")(status)
+app.command("synth")(synth)
+app.command("filter")(filter_tests)
+app.command("sample")(sample)
+app.command("score")(score)
+app.command("pairs")(pairs)
+app.add_typer(export_app, name="export")
+app.add_typer(report_app, name="report")

@@ -1,0 +1,27 @@
+"""Small helpers the commands share: a frame as a rich table."""
+
+from __future__ import annotations
+
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+
+def print_frame(frame: pl.DataFrame, title: str, console: Console | None = None) -> None:
+    table = Table(title=title)
+    for name, dtype in frame.schema.items():
+        table.add_column(name, justify="right" if dtype.is_numeric() else "left")
+    for row in frame.iter_rows():
+        table.add_row(*[f"{v:,.3f}" if isinstance(v, float) else "" if v is None else f"{v:,}" if isinstance(v, int)
+                        else str(v) for v in row])
+    (console or Console()).print(table)
+
+
+def print_mapping(values: dict[str, object], title: str, console: Console | None = None) -> None:
+    table = Table(title=title)
+    table.add_column("")
+    table.add_column("value", justify="right")
+    for key, value in values.items():
+        shown = f"{value:,.3f}" if isinstance(value, float) else "" if value is None else str(value)
+        table.add_row(key.replace("_", " "), shown)
+    (console or Console()).print(table)

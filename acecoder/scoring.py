@@ -1,0 +1,68 @@
+"""Scoring: every program against its problem's kept tests in the sandbox, written to `executions`.
+
+Programs are scored in batches, each committed with all its verdicts, so a program is either fully scored or
+not at all and an interrupted run resumes where it stopped. `pass_rates` (a view) then reads passed / kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+from tqdm import tqdm
+
+from acecoder.filtering import execution_rows
+from acecoder.store import Store
+
+
+@dataclass
+class ScoreReport:
+    run_id: str = ""
+    programs: int = 0
+    executions: int = 0
+
+
+def score_batch(programs: pl.DataFrame, tests: pl.DataFrame, pool, run_id: str) -> list[dict]:
+    from acecoder.sandbox import Job
+
+    by_problem = {pid: group.sort("idx") for (pid,), group in tests.group_by("problem_id")}
+    jobs = [Job(id=row["program_id"], program=row["code"], tests=by_problem[row["problem_id"]]["code"].to_list())
+            for row in programs.iter_rows(named=True)]
+    problem_of = dict(zip(programs["program_id"], programs["problem_id"], strict=True))
+    rows: list[dict] = []
+    for result in pool.run_batch(jobs):
+        test_ids = by_problem[problem_of[result["id"]]]["test_id"].to_list()
+        rows += execution_rows(result["id"], test_ids, result, run_id)
+    return rows
+
+
+def score_programs(store: Store, *, pool=None, batch_size: int = 256, limit: int | None = None,
+                   progress: bool = True) -> ScoreReport:
+    """Run every program of a kept problem that has no verdicts yet against the problem's kept tests."""
+    report = ScoreReport()
+    todo = store.frame("score_pending", limit=limit)
+    if todo.height == 0:
+        return report
+    own_pool = None
+    if pool is None:
+        from acecoder.sandbox import SandboxPool
+        from acecoder.settings import get_settings
+
+        pool = own_pool = SandboxPool(workers=get_settings().sandbox_workers or None)
+    try:
+        with store.tracked_run("score", {"batch_size": batch_size, "limit": limit}) as (run_id, metrics):
+            report.run_id = run_id
+            with tqdm(total=todo.height, desc="score", unit="program", disable=not progress) as bar:
+                for start in range(0, todo.height, batch_size):
+                    batch = todo.slice(start, batch_size)
+                    tests = store.frame("kept_tests", staged=batch.select("problem_id").unique())
+                    rows = score_batch(batch, tests, pool, run_id)
+                    with store.transaction():
+                        report.executions += store.insert("executions_insert", rows)
+                    report.programs += batch.height
+                    bar.update(batch.height)
+            metrics.update({"programs": report.programs, "executions": report.executions})
+    finally:
+        if own_pool is not None:
+            own_pool.close()
+    return report
