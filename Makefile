@@ -4,12 +4,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # CPU installs pin torch so pip takes the CPU wheel; GPU users: make setup TORCH=torch (or a CUDA wheel spec).
 TORCH ?= torch==2.13.0
-EXTRAS ?= train,flows,dev
+EXTRAS ?= train,flows,dask,dev
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
 export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 
-.PHONY: setup test demo rm-train bench lint format clean
+.PHONY: setup test demo server deploy serve rm-train bench lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,17 @@ test: setup  ## the whole test suite
 	$(BIN)/pytest -q -p no:cacheprovider; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
-demo: setup  ## the pipeline on the bundled seed corpus with the offline backends
-	$(BIN)/acecoder ingest seed
-	$(BIN)/acecoder status
+demo: setup  ## the whole pipeline on the bundled seed corpus with the offline backends
+	$(BIN)/python -m flows.demo
+
+server: setup  ## a real Prefect server on 127.0.0.1:4200
+	$(BIN)/prefect server start --host 127.0.0.1 --port 4200
+
+deploy: setup  ## register the deployments of flows/prefect.yaml (needs PREFECT_API_URL)
+	ACECODER_HOME=$(CURDIR) $(BIN)/prefect --no-prompt deploy --all --prefect-file flows/prefect.yaml
+
+serve: setup  ## serve the flows with their schedules from this process (needs PREFECT_API_URL)
+	$(BIN)/python -m flows.serve
 
 bench: setup  ## benchmarks (figures printed, not pass/fail)
 	$(BIN)/python bench/ingest.py

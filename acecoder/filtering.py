@@ -39,6 +39,19 @@ class FilterReport:
     drop_reasons: dict[str, int] = field(default_factory=dict)
     mean_mutation_score: float | None = None
 
+    def add_batch(self, rows: dict) -> None:
+        """Count one batch's outcome (as returned by `filter_batch`)."""
+        problems, tests = rows["problems"], rows["tests"]
+        self.problems += len(problems)
+        self.kept += sum(p["status"] == "kept" for p in problems)
+        self.dropped += sum(p["status"] == "dropped" for p in problems)
+        self.tests += len(tests)  # each test appears once: its first-run failure or its re-run verdict
+        self.tests_kept += sum(bool(t["kept"]) for t in tests)
+        for reason in [t["drop_reason"] for t in tests] + [p["status_reason"] for p in problems]:
+            if reason:
+                key = "too few tests left" if "tests left" in reason else reason.split(":")[0]
+                self.drop_reasons[key] = self.drop_reasons.get(key, 0) + 1
+
 
 def execution_rows(program_id: str, test_ids: list[str], result, run_id: str) -> list[dict[str, object]]:
     return [
@@ -110,6 +123,15 @@ def filter_batch(problems: pl.DataFrame, tests: pl.DataFrame, pool, config: Filt
     return {"programs": programs, "executions": executions, "tests": test_updates, "problems": problem_updates}
 
 
+def write_filter_rows(store: Store, rows: dict, run_id: str) -> None:
+    """Store one batch's filtering outcome in one transaction."""
+    with store.transaction():
+        store.insert("programs_insert", rows["programs"], run_id=run_id)
+        store.insert("executions_insert", rows["executions"])
+        store.insert("tests_set_kept", rows["tests"])
+        store.insert("problems_set_filtered", rows["problems"])
+
+
 def _mutation_scores(jobs, kept_tests: dict[str, list[str]], pool, config: FilterConfig) -> dict[str, float]:
     from acecoder.sandbox import Job
 
@@ -150,7 +172,8 @@ def _references(problems: pl.DataFrame, store: Store, model: str, run_id: str) -
     return problems.with_columns(pl.Series("reference", references, dtype=pl.String))
 
 
-def filter_problems(store: Store, config: FilterConfig | None = None, *, pool=None, progress: bool = True) -> FilterReport:
+def filter_problems(store: Store, config: FilterConfig | None = None, *, pool=None, progress: bool = True,
+                    flow_run_id: str | None = None) -> FilterReport:
     """Filter every synthesized problem not yet filtered."""
     config = config or FilterConfig()
     report = FilterReport()
@@ -165,7 +188,7 @@ def filter_problems(store: Store, config: FilterConfig | None = None, *, pool=No
         pool = own_pool = SandboxPool(workers=get_settings().sandbox_workers or None)
     scores: list[float] = []
     try:
-        with store.tracked_run("filter", asdict(config)) as (run_id, metrics):
+        with store.tracked_run("filter", asdict(config), flow_run_id) as (run_id, metrics):
             report.run_id = run_id
             if config.reference_model:
                 todo = _references(todo, store, config.reference_model, run_id)
@@ -174,12 +197,8 @@ def filter_problems(store: Store, config: FilterConfig | None = None, *, pool=No
                 batch = todo.slice(start, config.batch_size)
                 tests = store.frame("problem_tests", staged=batch.select("problem_id"))
                 rows = filter_batch(batch, tests, pool, config, run_id)
-                with store.transaction():
-                    store.insert("programs_insert", rows["programs"], run_id=run_id)
-                    store.insert("executions_insert", rows["executions"])
-                    store.insert("tests_set_kept", rows["tests"])
-                    store.insert("problems_set_filtered", rows["problems"])
-                _tally(report, rows)
+                write_filter_rows(store, rows, run_id)
+                report.add_batch(rows)
                 scores += [p["mutation_score"] for p in rows["problems"] if p["mutation_score"] is not None]
                 bar.update(batch.height)
             bar.close()
@@ -189,19 +208,3 @@ def filter_problems(store: Store, config: FilterConfig | None = None, *, pool=No
         if own_pool is not None:
             own_pool.close()
     return report
-
-
-def _tally(report: FilterReport, rows: dict) -> None:
-    report.problems += len(rows["problems"])
-    report.kept += sum(p["status"] == "kept" for p in rows["problems"])
-    report.dropped += sum(p["status"] == "dropped" for p in rows["problems"])
-    report.tests += len(rows["tests"]) - sum(1 for t in rows["tests"] if t["drop_reason"] and t["drop_reason"].startswith("flaky"))
-    report.tests_kept += sum(bool(t["kept"]) for t in rows["tests"])
-    for item in rows["tests"] + rows["problems"]:
-        reason = item.get("drop_reason") or item.get("status_reason")
-        if reason:
-            key = reason.split(" (")[0] if "tests left" not in reason else "too few tests left"
-            report.drop_reasons[key] = report.drop_reasons.get(key, 0) + 1
-
-
-__all__ = ["FilterConfig", "FilterReport", "filter_problems"]

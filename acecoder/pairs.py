@@ -28,11 +28,12 @@ class PairsReport:
     histogram: str | None = None
 
 
-def make_pairs(store: Store, rule: PairRule | None = None, *, histogram: Path | None = None) -> PairsReport:
+def make_pairs(store: Store, rule: PairRule | None = None, *, histogram: Path | None = None,
+               flow_run_id: str | None = None) -> PairsReport:
     """Insert the pairs the rule selects (those already stored are kept) and summarise."""
     rule = rule or PairRule()
     report = PairsReport()
-    with store.tracked_run("pairs", asdict(rule)) as (run_id, metrics):
+    with store.tracked_run("pairs", asdict(rule), flow_run_id) as (run_id, metrics):
         report.run_id = run_id
         selected = store.frame("pairs_select", **asdict(rule))
         with store.transaction():

@@ -72,7 +72,8 @@ def mutant_programs(problem_id: str, reference: str, n: int, seed: int) -> list[
     return list(unique.values())
 
 
-def sample_programs(store: Store, config: SampleConfig | None = None, *, client=None) -> SampleReport:
+def sample_programs(store: Store, config: SampleConfig | None = None, *, client=None,
+                    flow_run_id: str | None = None) -> SampleReport:
     """Sample programs for every kept problem that has no programs from this policy yet."""
     config = config or SampleConfig()
     policy_key = "llm" if config.policy == "llm" else "mutants"
@@ -88,7 +89,7 @@ def sample_programs(store: Store, config: SampleConfig | None = None, *, client=
     report.problems = todo.height
     if todo.height == 0:
         return report
-    with store.tracked_run("sample", {"model": model, **asdict(config)}) as (run_id, metrics):
+    with store.tracked_run("sample", {"model": model, **asdict(config)}, flow_run_id) as (run_id, metrics):
         report.run_id = run_id
         if policy_key == "mutants":
             rows = [row for r in todo.iter_rows(named=True)

@@ -36,8 +36,14 @@ def score_batch(programs: pl.DataFrame, tests: pl.DataFrame, pool, run_id: str) 
     return rows
 
 
+def write_scores(store: Store, rows: list[dict]) -> int:
+    """Store one batch's verdicts in one transaction; returns the rows added."""
+    with store.transaction():
+        return store.insert("executions_insert", rows)
+
+
 def score_programs(store: Store, *, pool=None, batch_size: int = 256, limit: int | None = None,
-                   progress: bool = True) -> ScoreReport:
+                   progress: bool = True, flow_run_id: str | None = None) -> ScoreReport:
     """Run every program of a kept problem that has no verdicts yet against the problem's kept tests."""
     report = ScoreReport()
     todo = store.frame("score_pending", limit=limit)
@@ -50,15 +56,14 @@ def score_programs(store: Store, *, pool=None, batch_size: int = 256, limit: int
 
         pool = own_pool = SandboxPool(workers=get_settings().sandbox_workers or None)
     try:
-        with store.tracked_run("score", {"batch_size": batch_size, "limit": limit}) as (run_id, metrics):
+        with store.tracked_run("score", {"batch_size": batch_size, "limit": limit}, flow_run_id) as (run_id, metrics):
             report.run_id = run_id
             with tqdm(total=todo.height, desc="score", unit="program", disable=not progress) as bar:
                 for start in range(0, todo.height, batch_size):
                     batch = todo.slice(start, batch_size)
                     tests = store.frame("kept_tests", staged=batch.select("problem_id").unique())
                     rows = score_batch(batch, tests, pool, run_id)
-                    with store.transaction():
-                        report.executions += store.insert("executions_insert", rows)
+                    report.executions += write_scores(store, rows)
                     report.programs += batch.height
                     bar.update(batch.height)
             metrics.update({"programs": report.programs, "executions": report.executions})

@@ -137,11 +137,12 @@ class Store:
         self.run("run_finish", run_id=run_id, status=status, metrics=json.dumps(dict(metrics), default=str))
 
     @contextmanager
-    def tracked_run(self, stage: str, params: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-        """A `runs` row around a stage: yields (run_id, metrics dict to fill); marks failures."""
-        import os
+    def tracked_run(self, stage: str, params: Mapping[str, Any], flow_run_id: str | None = None
+                    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """A `runs` row around a stage: yields (run_id, metrics dict to fill); marks failures.
 
-        run_id = self.start_run(stage, params, flow_run_id=os.environ.get("PREFECT__FLOW_RUN_ID"))
+        `flow_run_id` links the row to the orchestrator's run (Prefect passes its flow run id)."""
+        run_id = self.start_run(stage, params, flow_run_id=flow_run_id)
         metrics: dict[str, Any] = {}
         try:
             yield run_id, metrics

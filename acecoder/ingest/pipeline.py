@@ -94,7 +94,7 @@ def _select(source: RawSource, config: IngestConfig) -> tuple[pl.DataFrame, Layo
 
 
 def ingest(source: str, store: Store, config: IngestConfig | None = None,
-           benchmark_index: BenchmarkIndex | None = None) -> IngestReport:
+           benchmark_index: BenchmarkIndex | None = None, flow_run_id: str | None = None) -> IngestReport:
     """Ingest SOURCE into `sources`. Raises IngestError on bad input, having written nothing."""
     config = config or IngestConfig()
     raw = read_source(source, split=config.split)
@@ -158,7 +158,7 @@ def ingest(source: str, store: Store, config: IngestConfig | None = None,
         pl.Series("metadata", metadata, dtype=pl.String),
     )
     params = {"source": source, **asdict(config)}
-    with store.transaction(), store.tracked_run("ingest", params) as (run_id, metrics):
+    with store.transaction(), store.tracked_run("ingest", params, flow_run_id) as (run_id, metrics):
         report.run_id = run_id
         report.inserted = store.insert("sources_insert", rows, run_id=run_id)
         metrics.update({k: v for k, v in report.as_dict().items() if k not in ("contamination_examples",)})

@@ -51,13 +51,21 @@ def problem_id(source_id: str, origin: str, model: str | None, version: str) -> 
     return content_hash(source_id, origin, model or "", version)
 
 
-def synthesize(store: Store, config: SynthConfig | None = None, *, pool=None, client=None) -> SynthReport:
-    """Synthesize problems for the sources that have none from this backend yet."""
-    config = config or SynthConfig()
+def pending_sources(store: Store, config: SynthConfig) -> tuple[SynthReport, list[SourceRow]]:
+    """The report skeleton (backend resolved) and the sources this run should synthesize."""
     backend, model, note = resolve_backend(config)
     report = SynthReport(backend=backend, model=model, note=note)
     rows = [SourceRow(*r) for r in store.rows("synth_sources", origin=backend, model=model or "", limit=config.limit)]
     report.sources = len(rows)
+    return report, rows
+
+
+def synthesize(store: Store, config: SynthConfig | None = None, *, pool=None, client=None,
+               flow_run_id: str | None = None) -> SynthReport:
+    """Synthesize problems for the sources that have none from this backend yet."""
+    config = config or SynthConfig()
+    report, rows = pending_sources(store, config)
+    backend, model = report.backend, report.model
     if config.dry_run:
         from acecoder.synth import llm_backend
 
@@ -66,7 +74,7 @@ def synthesize(store: Store, config: SynthConfig | None = None, *, pool=None, cl
     if not rows:
         return report
     params = {"backend": backend, "model": model, **asdict(config)}
-    with store.tracked_run("synth", params) as (run_id, metrics):
+    with store.tracked_run("synth", params, flow_run_id) as (run_id, metrics):
         report.run_id = run_id
         if backend == "llm":
             outcomes, versions = _llm(rows, model, config, store, run_id, pool, client, report)
@@ -75,7 +83,7 @@ def synthesize(store: Store, config: SynthConfig | None = None, *, pool=None, cl
                                                               inputs_per_problem=config.inputs_per_problem,
                                                               seed=config.seed))
             versions = [INFERRED_VERSION] * len(outcomes)
-        _store(store, outcomes, versions, backend, model, run_id, report)
+        store_outcomes(store, outcomes, versions, backend, model, run_id, report)
         metrics.update({k: v for k, v in asdict(report).items() if k != "dry_run_prompt"})
     return report
 
@@ -123,7 +131,9 @@ def _augment(rows: list[SourceRow], outcomes: list[Synthesized], config: SynthCo
         outcome.test_origins += ["inferred"] * len(new)
 
 
-def _store(store, outcomes, versions, backend, model, run_id, report) -> None:
+def store_outcomes(store: Store, outcomes: list[Synthesized], versions: list[str], backend: str,
+                   model: str | None, run_id: str, report: SynthReport) -> None:
+    """Store one batch of outcomes (problems, failed ones included, and their tests) in one transaction."""
     problems, tests = [], []
     for outcome, version in zip(outcomes, versions, strict=True):
         pid = problem_id(outcome.source_id, backend, model, version)

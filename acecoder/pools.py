@@ -1,0 +1,34 @@
+"""One warm sandbox pool per process, created on first use and closed at exit.
+
+Orchestrators (Prefect task runners, Dask workers) call library functions from many tasks; they share the
+process's pool instead of paying the workers' start-up per task.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+
+_lock = threading.Lock()
+_pool = None
+
+
+def shared_pool():
+    """The process-wide `SandboxPool` (sized by ACECODER_SANDBOX_WORKERS, default one worker per core)."""
+    global _pool
+    with _lock:
+        if _pool is None:
+            from acecoder.sandbox import SandboxPool
+            from acecoder.settings import get_settings
+
+            _pool = SandboxPool(workers=get_settings().sandbox_workers or None)
+            atexit.register(close_shared_pool)
+        return _pool
+
+
+def close_shared_pool() -> None:
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.close()
+            _pool = None
