@@ -1,0 +1,145 @@
+"""The Prefect flows: the pipeline under prefect_test_harness, a deployment served against a real
+`prefect server`, SIGKILL-and-resume against a real subprocess, and the Dask task runner."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TABLES = {  # what defines each table's rows (ids, lineage columns and timestamps left out)
+    "sources": "source_id, question, solution, contaminated, near_dup_of",
+    "problems": "problem_id, question, entry_point, status, status_reason, mutation_score",
+    "tests": "test_id, problem_id, idx, code, kept, drop_reason",
+    "programs": "program_id, problem_id, code, policy",
+    "executions": "program_id, test_id, status, error_type",
+    "pairs": "pair_id, chosen_program_id, rejected_program_id, chosen_pass_rate, rejected_pass_rate",
+}
+PIPELINE = "from flows.stages import pipeline; import sys; pipeline(source='seed', db=sys.argv[1], limit=int(sys.argv[2]), n=8)"
+
+
+def snapshot(db: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT {cols} FROM {t} ORDER BY ALL").fetchall() for t, cols in TABLES.items()}
+    finally:
+        con.close()
+
+
+def run_pipeline(db: Path, limit: int, env: dict[str, str], kill_after: float | None = None) -> int:
+    process = subprocess.Popen([sys.executable, "-c", PIPELINE, str(db), str(limit)], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    if kill_after is None:
+        _, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err.decode()[-3000:]
+        return 0
+    time.sleep(kill_after)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    return process.returncode
+
+
+@pytest.fixture(scope="module")
+def harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+def test_pipeline_flow_on_a_tiny_corpus(harness, tmp_path):
+    from flows.stages import pipeline
+
+    db = tmp_path / "p.duckdb"
+    results = pipeline(source="seed", db=db, limit=6, n=8)
+    assert results["ingest"]["inserted"] == 6
+    counts = {t: len(rows) for t, rows in snapshot(db).items()}
+    assert counts["problems"] == 6 and counts["pairs"] > 0 and counts["executions"] > 0
+    con = duckdb.connect(str(db), read_only=True)
+    stages = con.execute("SELECT stage, count(flow_run_id) FROM runs GROUP BY ALL").fetchall()
+    con.close()
+    assert {s for s, linked in stages if linked} >= {"ingest", "synth", "filter", "sample", "score", "pairs"}
+    again = pipeline(source="seed", db=db, limit=6, n=8)  # a second run reuses the database
+    assert again["ingest"]["inserted"] == 0 and snapshot(db) == snapshot(db)
+
+
+def test_dask_task_runner_gives_the_same_rows(harness, tmp_path):
+    from flows.stages import pipeline
+
+    pipeline(source="seed", db=tmp_path / "threads.duckdb", limit=4, n=6)
+    pipeline(source="seed", db=tmp_path / "dask.duckdb", limit=4, n=6, task_runner="dask", workers=2)
+    assert snapshot(tmp_path / "dask.duckdb") == snapshot(tmp_path / "threads.duckdb")
+
+
+@pytest.mark.slow
+def test_sigkill_and_resume_writes_exactly_the_uninterrupted_rows(tmp_path):
+    env = {**os.environ, "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+           "PREFECT_HOME": str(tmp_path / "prefect")}
+    clean, killed = tmp_path / "clean.duckdb", tmp_path / "killed.duckdb"
+    run_pipeline(clean, 10, env)
+    for seconds in (12.0, 20.0, 28.0):  # inside different stages, whatever the machine's speed
+        run_pipeline(killed, 10, env, kill_after=seconds)
+    run_pipeline(killed, 10, env)
+    assert snapshot(killed) == snapshot(clean)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_deployment_served_against_a_real_server_completes(tmp_path):
+    port = _free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {**os.environ, "PREFECT_API_URL": api, "PREFECT_HOME": str(tmp_path / "prefect"),
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
+    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    served = None
+    try:
+        _wait_for(f"{api}/health", 120)
+        db = tmp_path / "served.duckdb"
+        serve_code = ("from flows.stages import ingest_flow; "
+                      f"ingest_flow.serve(name='test-ingest', parameters={{'source': 'seed', 'db': {str(db)!r}}})")
+        served = subprocess.Popen([sys.executable, "-c", serve_code], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, start_new_session=True)
+        trigger = ("from prefect.deployments import run_deployment; "
+                   "run = run_deployment('ingest/test-ingest', timeout=240); print(run.state.type.value)")
+        deadline = time.monotonic() + 120
+        while True:  # the deployment exists once the serving process has registered it
+            result = subprocess.run([sys.executable, "-c", trigger], cwd=ROOT, env=env, capture_output=True,
+                                    text=True, timeout=300)
+            if result.returncode == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(2)
+        assert result.stdout.strip().endswith("COMPLETED"), result.stderr[-2000:]
+        assert len(snapshot(db)["sources"]) == 120
+    finally:
+        for process in (served, server):
+            if process is not None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
+
+
+def _wait_for(url: str, seconds: float) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {seconds} s")
