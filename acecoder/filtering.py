@@ -23,6 +23,7 @@ class FilterConfig:
     min_tests: int = 5
     reference_model: str | None = None  # sample references with this model instead of using the source's
     mutants_per_problem: int = 20  # 0 turns the mutation score off
+    mutant_timeout_s: float = 0.5  # per test: the reference answers in milliseconds; a looping mutant is caught
     batch_size: int = 64
     limit: int | None = None
     seed: int = 0
@@ -141,7 +142,8 @@ def _mutation_scores(jobs, kept_tests: dict[str, list[str]], pool, config: Filte
         if len(tests) < config.min_tests:
             continue
         for i, mutant in enumerate(sample_mutants(job.program, config.mutants_per_problem, seed=config.seed)):
-            mutant_jobs.append(Job(id=f"{job.id}:{i}", program=mutant.code, tests=tests))
+            mutant_jobs.append(Job(id=f"{job.id}:{i}", program=mutant.code, tests=tests,
+                                   timeout_s=config.mutant_timeout_s))
             owners.append(job.id)
     killed: dict[str, list[bool]] = {}
     for owner, result in zip(owners, pool.run(mutant_jobs), strict=True):

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import ast
 import random
+import re
 import string
 from dataclasses import dataclass, field
 from typing import Any
 
 Args = tuple[Any, ...]
+_DIGIT_RUN = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,17 @@ class InputGenerator:
 
     def _mutate_str(self, value: str) -> str:
         rng = self.rng
+        runs = list(_DIGIT_RUN.finditer(value))
+        if runs and rng.random() < 0.6:
+            # structured text (dates, times, versions, sizes): change a number, keep the shape
+            run = rng.choice(runs)
+            digits = run.group()
+            roll = rng.random()
+            step = rng.choice((-1, 1)) if roll < 0.6 else rng.randint(-5, 5) if roll < 0.85 else None
+            number = int(digits) + step if step is not None else rng.randint(0, 10 ** len(digits) - 1)
+            replacement = str(max(number, 0)).zfill(len(digits))[-len(digits):] if digits[0] == "0" or \
+                rng.random() < 0.7 else str(max(number, 0))
+            return value[: run.start()] + replacement + value[run.end() :]
         alphabet = string.ascii_lowercase + string.digits + " ,.-_"
         choice = rng.random()
         if value and choice < 0.3:

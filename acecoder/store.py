@@ -58,7 +58,7 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return self.con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        return self.con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
@@ -85,6 +85,9 @@ class Store:
     # -- queries ---------------------------------------------------------------------------------------
     def frame(self, name: str, staged: pl.DataFrame | None = None, **params: Any) -> pl.DataFrame:
         """Run the named query and return its result as a polars frame (`staged` as for `insert`)."""
+        # DuckDB 2 refuses a relation query while an earlier execute() result is not fully fetched
+        # (a caller's fetchone()); finishing it first keeps one caller's habit from breaking the next.
+        self.con.complete()
         if staged is None:
             return self.con.sql(sqlfiles.query(name), params=params or None).pl()
         self.con.register("staged", staged.to_arrow())
@@ -97,8 +100,8 @@ class Store:
         return self.con.execute(sqlfiles.query(name), params or None).fetchall()
 
     def scalar(self, name: str, **params: Any) -> Any:
-        row = self.con.execute(sqlfiles.query(name), params or None).fetchone()
-        return None if row is None else row[0]
+        rows = self.con.execute(sqlfiles.query(name), params or None).fetchall()
+        return rows[0][0] if rows else None
 
     def run(self, name: str, **params: Any) -> None:
         """Run a named statement (or several separated by `;`) for its effect."""
@@ -115,10 +118,10 @@ class Store:
             return 0
         self.con.register("staged", frame.to_arrow())
         try:
-            result = self.con.execute(sqlfiles.query(name), params or None).fetchone()
+            result = self.con.execute(sqlfiles.query(name), params or None).fetchall()
         finally:
             self.con.unregister("staged")
-        return int(result[0]) if result else 0
+        return int(result[0][0]) if result else 0
 
     # -- runs (lineage) --------------------------------------------------------------------------------
     def start_run(self, stage: str, params: Mapping[str, Any], flow_run_id: str | None = None) -> str:

@@ -1,1 +1,11 @@
-"""Bradley-Terry reward model: data from DuckDB, training with TRL, scoring and best-of-N reranking."""
+"""Bradley-Terry reward model: pairs from DuckDB, training with TRL, scoring and held-out evaluation.
+
+- `config`: RMConfig, the training presets, and TRL's RewardConfig built from them
+- `data`: pairs from the store or an exported folder, the split by problem, fitting to max_length
+- `encoding`: the token ids training and scoring share, and the cut of too-long programs
+- `modeling`: loading tokenizers and models (full or LoRA), how a head reads a sequence
+- `train`: `train(RMConfig)`; `scoring`: `score(...)` and `RewardScorer`; `evaluate`: `evaluate(model_dir)`
+- `layout`, `card`, `runs`: the files of a model folder, its model card, its `runs` rows
+
+Nothing here imports torch at module level; heavy imports happen inside the functions that need them.
+"""

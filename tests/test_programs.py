@@ -107,7 +107,7 @@ def test_policy_model_through_a_scripted_server(kept, pool, openai_stub):
         "```python\ndef running_maximum(values):\n    return sorted(values)\n```",
         "I don't know.",
     ]
-    openai_stub.script(reply(answers))  # one answer with 3 choices, for every problem
+    openai_stub.default = reply(answers)  # one answer with 3 choices, for every problem
     config = LLMConfig(model="policy-stub", base_url=openai_stub.base_url, api_key="k", timeout_s=5)
     client = LLMClient(config, store=kept, run_id="t")
     report = sample_programs(kept, SampleConfig(policy="llm", model="policy-stub", n=3), client=client)

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import typer
 
+from acecoder.cli.execute import execute
 from acecoder.cli.ingest import ingest
 from acecoder.cli.programs import export_app, pairs, sample, score
 from acecoder.cli.report import report_app
+from acecoder.cli.rerank import rerank
+from acecoder.cli.rl import rl_app, serve_reward
+from acecoder.cli.rm import rm_app
 from acecoder.cli.status import status
 from acecoder.cli.synth import filter_tests, synth
 
@@ -40,6 +44,11 @@ app.command("synth")(synth)
 app.command("filter")(filter_tests)
 app.command("sample")(sample)
 app.command("score")(score)
+app.command("execute")(execute)
 app.command("pairs")(pairs)
 app.add_typer(export_app, name="export")
 app.add_typer(report_app, name="report")
+app.add_typer(rm_app, name="rm")
+app.add_typer(rl_app, name="rl")
+app.command("serve-reward")(serve_reward)
+app.command("rerank")(rerank)

@@ -59,9 +59,17 @@ def question_for(row: SourceRow, entry_point: str) -> str:
     return f"{text}\n\nWrite the Python function `{header}`."
 
 
-def plan_inputs(row: SourceRow, count: int, seed: int) -> tuple[str, list[Args]]:
-    """(entry point, argument tuples to run the reference on)."""
+def plan_inputs(row: SourceRow, count: int, seed: int, accepted: list[Args] | None = None) -> tuple[str, list[Args]]:
+    """(entry point, argument tuples to run the reference on).
+
+    Seeds are the examples in the question and docstring; with `accepted` (inputs the reference already
+    answered), new inputs grow from those instead, as EvalPlus mutates only valid inputs.
+    """
     signature = signature_of(row.solution, row.entry_point)
+    if accepted:
+        generator = InputGenerator(signature, seed=seed + 1)
+        grown = generator.generate(accepted, len(accepted) + count)
+        return signature.name, grown[len(accepted) :]
     seeds = calls_in(row.question or "", signature.name) + calls_in(row.solution, signature.name)
     return signature.name, InputGenerator(signature, seed=seed).generate(seeds, count)
 
@@ -82,37 +90,54 @@ def assert_for(call: str, value_repr: str) -> str:
 
 def infer_tests(rows: list[SourceRow], pool, *, max_tests: int = 20, inputs_per_problem: int = 40,
                 seed: int = 0) -> list[Synthesized]:
-    """Tests for each row, from one sandbox batch over all rows' inputs."""
+    """Tests for each row, from two sandbox batches over all rows: half the inputs grown from the examples,
+    the other half grown from the inputs the reference answered in the first batch."""
     from acecoder.sandbox import Job
 
     outcomes: dict[str, Synthesized] = {}
-    jobs, calls_of = [], {}
-    for row in rows:
-        outcome = outcomes[row.source_id] = Synthesized(row.source_id, reference=row.solution)
-        try:
-            entry_point, inputs = plan_inputs(row, inputs_per_problem, seed)
-            outcome.entry_point = entry_point
-            outcome.question = question_for(row, entry_point)
-        except (NoEntryPoint, SyntaxError, StopIteration) as exc:
-            outcome.failure = f"no entry function: {exc}"
-            continue
-        if not inputs:
-            outcome.failure = "no inputs could be generated"
-            continue
-        calls = [call_text(entry_point, args) for args in inputs]
-        calls_of[row.source_id] = calls
-        jobs.append(Job(id=row.source_id, program=row.solution, tests=[], calls=calls))
-    for result in pool.run(jobs):
-        outcome = outcomes[result["id"]]
-        if result["status"] == "syntax":
-            outcome.failure = "reference does not compile"
-            continue
-        tests = []
-        for call, verdict in zip(calls_of[result["id"]], result["tests"], strict=True):
-            if verdict["status"] == "pass" and verdict.get("value") is not None:
-                tests.append(assert_for(call, verdict["value"]))
+    answered: dict[str, list[tuple[Args, str]]] = {}
+    first_round = max(1, inputs_per_problem // 2)
+    for round_number in (1, 2):
+        jobs, inputs_of = [], {}
+        for row in rows:
+            if round_number == 1:
+                outcome = outcomes[row.source_id] = Synthesized(row.source_id, reference=row.solution)
+                answered[row.source_id] = []
             else:
-                outcome.dropped.append((call, f"reference {verdict['status']}: {verdict.get('error_type') or ''}"))
+                outcome = outcomes[row.source_id]
+                if outcome.failure or not answered[row.source_id]:
+                    continue
+            try:
+                accepted = [args for args, _ in answered[row.source_id]]
+                count = first_round if round_number == 1 else inputs_per_problem - first_round
+                entry_point, inputs = plan_inputs(row, count, seed, accepted)
+                outcome.entry_point = entry_point
+                outcome.question = outcome.question or question_for(row, entry_point)
+            except (NoEntryPoint, SyntaxError, StopIteration) as exc:
+                outcome.failure = f"no entry function: {exc}"
+                continue
+            if not inputs:
+                if round_number == 1:
+                    outcome.failure = "no inputs could be generated"
+                continue
+            inputs_of[row.source_id] = inputs
+            calls = [call_text(entry_point, args) for args in inputs]
+            jobs.append(Job(id=row.source_id, program=row.solution, tests=[], calls=calls))
+        for result in pool.run(jobs):
+            outcome = outcomes[result["id"]]
+            if result["status"] == "syntax":
+                outcome.failure = "reference does not compile"
+                continue
+            for args, verdict in zip(inputs_of[result["id"]], result["calls"], strict=True):
+                call = call_text(outcome.entry_point, args)
+                if verdict["status"] == "ok" and verdict.get("value") is not None:
+                    answered[result["id"]].append((args, verdict["value"]))
+                else:
+                    outcome.dropped.append((call, f"reference {verdict['status']}: {verdict.get('error_type') or ''}"))
+    for source_id, outcome in outcomes.items():
+        if outcome.failure:
+            continue
+        tests = [assert_for(call_text(outcome.entry_point, args), value) for args, value in answered[source_id]]
         checked = check_tests(tests, outcome.entry_point)
         outcome.tests = checked.kept[:max_tests]
         outcome.test_origins = ["inferred"] * len(outcome.tests)
