@@ -168,7 +168,7 @@ def test_inferred_backend_on_the_whole_seed_corpus(store, benchmark_tasks, pool)
     ingest("seed", store, benchmark_index=BenchmarkIndex.build(benchmark_tasks, 13))
     report = synthesize(store, SynthConfig(backend="inferred"), pool=pool)
     assert report.problems >= 0.95 * report.sources
-    filtered = filter_problems(store, FilterConfig(min_tests=5, mutants_per_problem=20), pool=pool, progress=False)
+    filtered = filter_problems(store, FilterConfig(min_tests=5, mutants_per_problem=8), pool=pool, progress=False)
     kept_counts = [n for (n,) in store.con.execute(
         "SELECT count(*) FILTER (WHERE t.kept) FROM problems p LEFT JOIN tests t USING (problem_id) "
         "WHERE p.origin = 'inferred' GROUP BY p.problem_id").fetchall()]
