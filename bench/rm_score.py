@@ -1,6 +1,6 @@
 """Reward-model scoring throughput: one program at a time against batches, in input order and longest first.
 
-    python bench/rm_score.py [--pairs 512] [--batch-size 32] [--model DIR] [--max-length N]
+    python bench/rm_score.py [--pairs 512] [--batch-sizes 8 32] [--repeats 3] [--max-length N] [--threads N]
 
 Inputs are HumanEval questions with real CodeGen-16B samples (`../shared/data/generations`, when present) or
 the canonical solutions, in AceCoder's prompt/response format: a realistic mix of lengths. The default model
@@ -60,10 +60,15 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="reward-model folder (default: the MiniLM package)")
     parser.add_argument("--max-length", type=int, default=None,
                         help="cut inputs to this many tokens (default: the model's limit, 512 for MiniLM)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads (default: torch's choice; 1 gives steadier figures on a busy machine)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
     import torch
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
 
     pairs = humaneval_pairs(args.pairs, args.seed)
     questions, programs = [q for q, _ in pairs], [p for _, p in pairs]

@@ -112,8 +112,9 @@ def test_deployment_served_against_a_real_server_completes(tmp_path):
         db = tmp_path / "served.duckdb"
         serve_code = ("from flows.stages import ingest_flow; "
                       f"ingest_flow.serve(name='test-ingest', parameters={{'source': 'seed', 'db': {str(db)!r}}})")
-        served = subprocess.Popen([sys.executable, "-c", serve_code], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, start_new_session=True)
+        log = tmp_path / "served.log"
+        served = subprocess.Popen([sys.executable, "-c", serve_code], cwd=ROOT, env=env, stdout=log.open("w"),
+                                  stderr=subprocess.STDOUT, start_new_session=True)
         trigger = ("from prefect.deployments import run_deployment; "
                    "run = run_deployment('ingest/test-ingest', timeout=240); print(run.state.type.value)")
         deadline = time.monotonic() + 120
@@ -123,7 +124,7 @@ def test_deployment_served_against_a_real_server_completes(tmp_path):
             if result.returncode == 0 or time.monotonic() > deadline:
                 break
             time.sleep(2)
-        assert result.stdout.strip().endswith("COMPLETED"), result.stderr[-2000:]
+        assert result.stdout.strip().endswith("COMPLETED"), result.stderr[-2000:] + log.read_text()[-4000:]
         assert len(snapshot(db)["sources"]) == 120
     finally:
         for process in (served, server):

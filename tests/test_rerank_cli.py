@@ -98,7 +98,7 @@ def test_no_method_reads_tests_canonical_solution_or_inputs(tmp_path, method):
 def test_rm_without_a_model_says_what_it_needs(tmp_path):
     result = _invoke(str(SLICE), "-o", str(tmp_path / "out.jsonl"), "--method", "rm")
     assert result.exit_code == 2
-    assert "needs a trained reward model" in result.output and "--model" in result.output
+    assert "need a trained reward model" in result.output and "--model" in result.output
     assert not (tmp_path / "out.jsonl").exists()
 
 

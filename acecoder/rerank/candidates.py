@@ -39,14 +39,22 @@ class CandidateSet:
 
 
 def candidate_sets(samples: list[TaskSamples]) -> list[CandidateSet]:
-    """Sanitise every sample of every task."""
-    return [
-        CandidateSet(
-            Problem.of(group.task),
-            tuple(sanitize(program, group.task.entry_point) for program in group.programs),
-        )
-        for group in samples
-    ]
+    """Sanitise every sample of every task, keeping the helpers the task's prompt defines."""
+    sets = []
+    for group in samples:
+        helpers = prompt_definitions(group.task.prompt)
+        programs = tuple(sanitize(program, group.task.entry_point, keep=helpers) for program in group.programs)
+        sets.append(CandidateSet(Problem.of(group.task), programs))
+    return sets
+
+
+def prompt_definitions(prompt: str) -> list[str]:
+    """Names of the functions and classes a prompt defines at its top level (none if it does not parse)."""
+    try:
+        tree = ast.parse(prompt)
+    except (SyntaxError, ValueError):
+        return []
+    return [node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
 
 
 def behaviour_key(program: str) -> str:

@@ -12,7 +12,7 @@
 
 A candidate runs on all base (or all plus) inputs in one sandbox call that returns the tuple of its outputs
 (in smaller groups where the outputs are too long to carry back at once; a huge output comes back as a digest,
-see `FINGERPRINT_CHARS`), which are then compared one by one outside the sandbox: an exception on any input fails it, as in EvalPlus's fast check. The time limit
+see `_FINGERPRINTED`), which are then compared one by one outside the sandbox: an exception on any input fails it, as in EvalPlus's fast check. The time limit
 follows EvalPlus's factor: four times what the canonical solution took on the same inputs, and at least two
 seconds.
 """
@@ -113,15 +113,20 @@ def _calls(task: BenchmarkTask, inputs: list[list[Any]]) -> tuple[str, ...]:
     return tuple(_FINGERPRINTED.format(call=call) for call in calls)
 
 
-# Some answers are huge (HumanEval+'s string_sequence and tri reach 100+ MB over their plus inputs): more than is
-# worth carrying out of a job and reading back. An answer whose repr is longer than FINGERPRINT_CHARS comes
-# back as the SHA-256 of that repr, computed in the job (with Python's int-to-str digit limit lifted there, as
-# EvalPlus does), and matches only an identical repr.
+# Some answers are huge (HumanEval+'s string_sequence and tri reach 100+ MB over their plus inputs,
+# starts_one_ends returns ints of a million digits): more than is worth carrying out of a job and reading
+# back. Such an answer comes back as a SHA-256, computed in the job, and matches only an identical answer: of
+# its hex digits for an int past FINGERPRINT_INT_BITS (printing one in decimal takes quadratic time), else of
+# its repr when that is longer than FINGERPRINT_CHARS. Python's int-to-str digit limit is lifted in the job,
+# as EvalPlus does.
 FINGERPRINT_CHARS = 100_000
+FINGERPRINT_INT_BITS = 33_000  # about 10,000 decimal digits
 _FINGERPRINTED = (
-    "(__import__('sys').set_int_max_str_digits(0), (lambda out: (lambda text: out if len(text) <= "
-    f"{FINGERPRINT_CHARS} else ('sha256 of repr', __import__('hashlib').sha256(text.encode()).hexdigest()))"
-    "(repr(out)))({call}))[1]"
+    "(__import__('sys').set_int_max_str_digits(0), (lambda out: "
+    f"('sha256 of hex', __import__('hashlib').sha256(hex(out).encode()).hexdigest()) "
+    f"if type(out) is int and out.bit_length() > {FINGERPRINT_INT_BITS} else "
+    f"(lambda text: out if len(text) <= {FINGERPRINT_CHARS} else "
+    "('sha256 of repr', __import__('hashlib').sha256(text.encode()).hexdigest()))(repr(out)))({call}))[1]"
 )
 
 

@@ -74,16 +74,13 @@ class Executor:
     def __init__(self, pool: Any, *, progress: bool = True):
         self.pool = pool
         self.progress = progress
-        self._memory: dict[str, Mapping[str, Any]] = {}
+        self._memory: dict[str, Any] = {}  # job key -> what was read from its result
 
     def call_outcomes(self, requests: Sequence[CallRequest], description: str) -> list[list[CallOutcome]]:
         """One outcome per call of each request, in request order."""
-        results = self._run(
-            [(self._key("calls", r.program, r.calls, r.timeout_s), r.program, [], list(r.calls), r.timeout_s)
-             for r in requests],
-            description,
-        )
-        return [_call_outcomes(result, len(request.calls)) for result, request in zip(results, requests, strict=True)]
+        jobs = [(self._key("calls", r.program, r.calls, r.timeout_s), r.program, [], list(r.calls), r.timeout_s)
+                for r in requests]
+        return self._run(jobs, description, lambda result, job: _call_outcomes(result, len(job[3])))
 
     def grouped_outcomes(
         self,
@@ -100,7 +97,6 @@ class Executor:
         calls. A group's time limit is the sum of its calls' limits, and at least `min_timeout_s`. A returned
         value's `duration_ms` is an equal share of its group's.
         """
-        found: list[list[CallOutcome]] = [[] for _ in groups]
         pending = [(g, 0, len(group.calls)) for g, group in enumerate(groups) if group.calls]
         parts: dict[int, dict[int, list[CallOutcome]]] = {g: {} for g, _, _ in pending}
         rounds = 0
@@ -124,24 +120,18 @@ class Executor:
                     parts[g][start] = [outcome] * size
             pending = again
             rounds += 1
-        for g, pieces in parts.items():
-            found[g] = [outcome for start in sorted(pieces) for outcome in pieces[start]]
-        return found
+        return [[outcome for start in sorted(parts.get(g, {})) for outcome in parts[g][start]]
+                for g in range(len(groups))]
 
     def test_verdicts(self, requests: Sequence[TestRequest], description: str) -> list[list[bool]]:
         """Whether each test of each request passed, in request order."""
-        results = self._run(
-            [(self._key("tests", r.program, r.tests, r.timeout_s), r.program, list(r.tests), None, r.timeout_s)
-             for r in requests],
-            description,
-        )
-        return [
-            [test["status"] == "pass" for test in result["tests"]] if len(result["tests"]) == len(request.tests)
-            else [False] * len(request.tests)
-            for result, request in zip(results, requests, strict=True)
-        ]
+        jobs = [(self._key("tests", r.program, r.tests, r.timeout_s), r.program, list(r.tests), None, r.timeout_s)
+                for r in requests]
+        return self._run(jobs, description, lambda result, job: _test_verdicts(result, len(job[2])))
 
-    def _run(self, jobs: list[_Pending], description: str) -> list[Mapping[str, Any]]:
+    def _run(self, jobs: list[_Pending], description: str, read: Callable[[Mapping[str, Any], _Pending], Any]) \
+            -> list[Any]:
+        """`read(result, job)` of each job, from memory or from the sandbox (each distinct job runs once)."""
         from acecoder.sandbox import Job
 
         pending = {job[0]: job for job in jobs if job[0] not in self._memory}
@@ -150,7 +140,7 @@ class Executor:
             sandbox_jobs = (Job(id=key, program=program, tests=tests, timeout_s=timeout_s, calls=calls)
                             for key, program, tests, calls, timeout_s in pending.values())
             for result in self.pool.run_batch(sandbox_jobs):
-                self._memory[result["id"]] = result
+                self._memory[result["id"]] = read(result, pending[result["id"]])
                 bar.update(1)
         return [self._memory[job[0]] for job in jobs]
 
@@ -161,6 +151,11 @@ class Executor:
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
         return digest.hexdigest()
+
+
+def _test_verdicts(result: Mapping[str, Any], count: int) -> list[bool]:
+    tests = result["tests"]
+    return [test["status"] == "pass" for test in tests] if len(tests) == count else [False] * count
 
 
 def _call_outcomes(result: Mapping[str, Any], count: int) -> list[CallOutcome]:

@@ -51,10 +51,17 @@ def load_candidates(
 
 @contextmanager
 def open_executor(workers: int | None = None, progress: bool = True) -> Iterator[Executor]:
-    """An executor over one warm sandbox pool, for the method and the evaluation alike."""
-    from acecoder.sandbox import Limits, SandboxPool
+    """An executor over one warm sandbox pool, for the method and the evaluation alike.
 
-    limits = Limits(max_value_chars=SANDBOX_VALUE_CHARS, program_timeout_s=SANDBOX_PROGRAM_TIMEOUT_S)
+    `workers` defaults to ACECODER_SANDBOX_WORKERS, else one per core; jobs get ACECODER_SANDBOX_MEMORY_MB.
+    """
+    from acecoder.sandbox import Limits, SandboxPool
+    from acecoder.settings import get_settings
+
+    settings = get_settings()
+    workers = workers or settings.sandbox_workers or None
+    limits = Limits(max_value_chars=SANDBOX_VALUE_CHARS, program_timeout_s=SANDBOX_PROGRAM_TIMEOUT_S,
+                    memory_mb=settings.sandbox_memory_mb)
     # Answers such as factorials run past Python's 4,300-digit limit on int <-> str conversion, which the
     # pool (in this process) needs to write their repr and this package to read it back; EvalPlus lifts the
     # limit too.

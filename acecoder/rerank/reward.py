@@ -14,6 +14,7 @@ only when a reward model is asked for.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from acecoder.rerank.candidates import CandidateSet
 from acecoder.rerank.mbr_exec import Behaviour, ranked_clusters
@@ -29,6 +30,8 @@ def reward_model_scorer(model_path: str | None, batch_size: int = 16) -> Scorer:
     """`rewardmodel.scoring.score` bound to the model at `model_path`."""
     if not model_path:
         raise RewardModelUnavailable("the rm methods need a trained reward model: pass its folder with --model")
+    if not Path(model_path).exists():
+        raise RewardModelUnavailable(f"the rm methods need a trained reward model: {model_path} does not exist")
     try:
         from rewardmodel.scoring import score
     except ImportError as exc:

@@ -6,6 +6,9 @@ entry-point function and the top-level functions, classes and globals it reaches
 order, and drops everything else. Text that does not parse loses lines from its end until it does; a fenced
 markdown answer is reduced to its code first.
 
+`keep` names further definitions to keep: a benchmark prompt's own helpers (HumanEval/32's `poly`, /38's
+`encode_cyclic`) belong to the task, and its tests call them even where the function does not.
+
 Where a name is defined twice, the first definition wins (a model that restates the function after its
 body usually restates it worse), except that a function with no `return`/`yield` (a stub, or a body cut by
 the token limit) gives way to a later definition that has one.
@@ -15,12 +18,13 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
 
 _FENCE = re.compile(r"```[ \t]*(?:python3?|py)?[ \t]*\n(.*?)(?:```|\Z)", re.DOTALL | re.IGNORECASE)
 
 
-def sanitize(code: str, entry_point: str) -> str:
-    """The imports, `entry_point` and the top-level definitions it depends on, as source text."""
+def sanitize(code: str, entry_point: str, keep: Iterable[str] = ()) -> str:
+    """The imports, `entry_point` (and the names in `keep`) and the top-level definitions they depend on."""
     code = _unfence(code, entry_point)
     text, tree = _longest_parsable_head(code)
     if tree is None:
@@ -37,7 +41,7 @@ def sanitize(code: str, entry_point: str) -> str:
                 definitions[name] = node
     if entry_point not in definitions:
         return text
-    needed = _reachable(entry_point, definitions)
+    needed = _reachable([entry_point, *(name for name in keep if name in definitions)], definitions)
     kept = {id(node) for node in imports} | {id(definitions[name]) for name in needed}
     return "".join(_source(text, node) for node in tree.body if id(node) in kept).lstrip("\n")
 
@@ -80,9 +84,9 @@ def _returns(node: ast.stmt) -> bool:
     return any(isinstance(inner, ast.Return | ast.Yield | ast.YieldFrom) for inner in ast.walk(node))
 
 
-def _reachable(entry_point: str, definitions: dict[str, ast.stmt]) -> set[str]:
-    seen = {entry_point}
-    queue = [entry_point]
+def _reachable(roots: list[str], definitions: dict[str, ast.stmt]) -> set[str]:
+    seen = set(roots)
+    queue = list(roots)
     while queue:
         for name in _free_names(definitions[queue.pop()]):
             if name in definitions and name not in seen:

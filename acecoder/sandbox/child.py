@@ -1,11 +1,11 @@
 """The harness inside a job process: confine it, load the program, run its units, report each verdict.
 
 The worker compiles a job's program and units (`compile_program`, `compile_unit`; units are cached, as
-many programs share their tests), then forks a job process for each attempt at the job (`run`). The job
+many programs share their tests); its zygote forks a job process for each attempt at the job (`run`). The job
 process confines itself, executes the program once as module `solution`, then runs the units from `start`
 on: each unit but the last in a grandchild forked from the loaded state, so that no unit sees another's
 failures or mutations; the last in the job process itself, as nothing comes after it. Time limits are not
-kept here: the worker kills the job when a unit overruns and starts a fresh attempt at the next unit.
+kept here: the worker has the job killed when a unit overruns and starts a fresh attempt at the next unit.
 
 Units (as plan.py describes them outside the sandbox):
     {"kind": "script", "source": test}                       run as code; its asserts judged here
@@ -125,12 +125,13 @@ def forget_harness_modules() -> None:
 
 @dataclass(frozen=True)
 class Confinement:
-    """What a job process sets up itself; its worker already chdir'ed to its scratch directory, ignores
-    SIGXFSZ (an oversized write then fails instead of killing) and gave up every privilege."""
+    """What a job process sets up itself; the zygote it is forked from already works in the scratch
+    directory, ignores SIGXFSZ (an oversized write then fails instead of killing) and gave up every
+    privilege."""
 
     null_fd: int  # /dev/null, for stdin
     rlimits: tuple[tuple[int, int], ...]  # (resource, value) pairs, already within the hard limits
-    die_with_worker: bool  # PDEATHSIG: needed only without a PID namespace, whose end kills all in it
+    die_with_zygote: bool  # PDEATHSIG: needed only without a PID namespace, whose end kills all in it
 
 
 class AssertFailed(AssertionError):
@@ -199,7 +200,7 @@ def run(
     output_fd: int,
     confinement: Confinement,
 ) -> NoReturn:
-    """Entry point of a forked job process; never returns into the worker's code."""
+    """Entry point of a forked job process; never returns into the zygote's code."""
     try:
         for source, target in (
             (confinement.null_fd, 0),
@@ -228,7 +229,7 @@ def run(
 def confine(confinement: Confinement) -> None:
     """Its own session and resource limits."""
     os.setsid()
-    if confinement.die_with_worker:
+    if confinement.die_with_zygote:
         linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
     for limit, value in confinement.rlimits:
         resource.setrlimit(limit, (value, value))

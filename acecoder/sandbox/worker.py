@@ -55,7 +55,7 @@ def main() -> None:
     child.forget_harness_modules()
     gc.collect()
     gc.freeze()  # a job's collections then leave the worker's objects, and their shared pages, alone
-    zygote_socket = zygote.start(setup, config["scratch_mb"])
+    zygote_socket, zygote_pid = zygote.start(setup, config["scratch_mb"])
     namespaces.drop_privileges(namespaces.Setup())
     ready = zygote.receive(zygote_socket)
     if ready is None:
@@ -67,6 +67,8 @@ def main() -> None:
     with os.fdopen(requests, "rb") as stream:
         for line in stream:
             _send(replies, worker.run_job(json.loads(line)))
+    zygote_socket.close()  # the zygote ends with its socket; reaping it hands its jobs' usage to the pool
+    os.waitpid(zygote_pid, 0)
 
 
 def _send(fd: int, message: dict[str, Any]) -> None:

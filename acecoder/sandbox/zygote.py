@@ -74,13 +74,13 @@ def _receive_exactly(sock: socket.socket, count: int) -> bytes:
     return bytes(chunks)
 
 
-def start(setup: namespaces.Setup, scratch_mb: int) -> socket.socket:
-    """Fork the zygote; returns the worker's end of their socket."""
+def start(setup: namespaces.Setup, scratch_mb: int) -> tuple[socket.socket, int]:
+    """Fork the zygote; returns the worker's end of their socket and the zygote's pid."""
     worker_end, zygote_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     pid = os.fork()
     if pid:
         zygote_end.close()
-        return worker_end
+        return worker_end, pid
     try:
         worker_end.close()
         keep = zygote_end.fileno()  # and stderr: nothing of the worker's, its pipes to the pool least of all
@@ -118,7 +118,7 @@ class _Zygote:
         _, attempt, new_job, rlimits, job = message
         if new_job or self.scratch is None:
             self._new_scratch()
-        confinement = child.Confinement(self.null_fd, rlimits, die_with_worker=not self.pid_namespace)
+        confinement = child.Confinement(self.null_fd, rlimits, die_with_zygote=not self.pid_namespace)
         try:
             pid = os.fork()
         except OSError as exc:

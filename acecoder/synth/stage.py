@@ -158,4 +158,4 @@ def store_outcomes(store: Store, outcomes: list[Synthesized], versions: list[str
     with store.transaction():
         store.insert("problems_upsert", problems, run_id=run_id)
         report.tests = store.insert("tests_insert", tests, run_id=run_id)
-    report.problems = len(problems) - report.failed
+    report.problems += sum(p["status"] != "failed" for p in problems)
