@@ -21,8 +21,7 @@ from acecoder.ingest import IngestConfig, ingest
 from acecoder.store import Store
 
 TARGET_ROWS_PER_S = 20_000
-WORDS = ("alpha beta gamma delta total count index value item node edge weight score limit offset "
-         "buffer cache queue stack left right start end width height price amount rate label key").split()
+WORDS = ["alpha", "beta", "gamma", "delta", "total", "count", "index", "value", "item", "node", "edge", "weight", "score", "limit", "offset", "buffer", "cache", "queue", "stack", "left", "right", "start", "end", "width", "height", "price", "amount", "rate", "label", "key"]
 OPS = ["+", "-", "*", "//", "%"]
 
 
