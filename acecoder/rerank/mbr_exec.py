@@ -1,9 +1,9 @@
 """The `exec` method: choose by agreement of behaviour on the prompt's examples and generated inputs.
 
 Every candidate is called (sandbox calls mode) on the task's probe inputs (`probes.py`: the prompt's example
-calls first, then inputs mutated from them). Probes run together in one call, split around those that raise;
-a call that takes more than a second counts as a timeout on every probe in it. The choice among the first n
-candidates:
+calls first, then inputs mutated from them), all of them in one call, which times out after a second (each
+probe then counts as a timeout), and one call per probe where that call raises. The choice among the first
+n candidates:
 
 1. Examples first. Where the prompt shows expected outputs, only the candidates that reproduce the most of
    them stay in the running (all of them when the prompt shows none, or when none reproduces any).
@@ -29,7 +29,8 @@ from acecoder.rerank.execution import CallGroup, CallOutcome, Executor
 from acecoder.rerank.probes import Probes, probes_for
 from acecoder.rerank.values import agreement_key, call_expression
 
-GROUP_TIMEOUT_S = 1.0  # a call running a candidate on several probes
+GROUP_TIMEOUT_S = 1.0  # a candidate on all its probes at once
+PROBE_TIMEOUT_S = 0.5  # a candidate on one probe
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,9 @@ def behaviours(
 ) -> list[list[Behaviour]]:
     """Every candidate of every task run on that task's probes.
 
-    The probes of a candidate run together, split around the ones that raise, so one failing input costs
-    about 2 log2(n) sandbox calls rather than n. A group that runs out of time is not split: each of its
-    probes counts as timing out (a program that loops for ever would otherwise cost a limit per split).
+    A candidate's probes run together in one sandbox call; only where one of them raises does it run again
+    one probe per call, to see which. A candidate that runs out of time is not run again: each of its
+    probes counts as timing out (a program that loops for ever would otherwise cost a limit per probe).
     """
     probes = [probes_for(candidates, generated_inputs, seed) for candidates in candidate_sets]
     groups = [
@@ -61,7 +62,8 @@ def behaviours(
     ]
     outcomes = iter(executor.grouped_outcomes(groups, "exec: probing candidates",
                                               split=lambda outcome: outcome.status != "timeout",
-                                              min_timeout_s=GROUP_TIMEOUT_S))
+                                              min_group_timeout_s=GROUP_TIMEOUT_S,
+                                              min_call_timeout_s=PROBE_TIMEOUT_S))
     return [
         [_behaviour(next(outcomes), task_probes) for _ in candidates.programs]
         for candidates, task_probes in zip(candidate_sets, probes, strict=True)
