@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from acecoder import benchmarks
 from acecoder.rerank.pipeline import rerank
 
 TOY_TASKS = [
@@ -94,3 +96,19 @@ def test_exec_prefers_the_examples_then_agreement(toy):
         {"task_id": "Toy/0", "solution": TOY_TASKS[0]["prompt"] + TOY_SAMPLES["Toy/0"][1][0]},
         {"task_id": "Toy/1", "solution": TOY_TASKS[1]["prompt"] + TOY_SAMPLES["Toy/1"][1][0]},
     ]
+
+
+def test_mbpp_plus_signature_from_the_candidates_and_positional_inputs(tmp_path):
+    # MBPP+ prompts hold only a docstring, so exec reads the signature from the candidates
+    benchmark = Path(__file__).parent / "fixtures" / "mbppplus_slice.jsonl"
+    tasks = {task.task_id: task for task in benchmarks.load_file(benchmark)}
+    wrong = "def is_Monotonic(A):\n    return A == sorted(A)\n"  # misses decreasing lists
+    right = tasks["Mbpp/68"].canonical_solution
+    samples = tmp_path / "samples.jsonl"
+    samples.write_text("".join(json.dumps({"task_id": "Mbpp/68", "solution": program}) + "\n"
+                               for program in (wrong, right, right, wrong.replace("A ==", "A  ==", 1))))
+    outcome = rerank(samples, tmp_path / "selected.jsonl", benchmark=str(benchmark), method="exec", evaluate=True,
+                     progress=False)
+    assert [index for _, _, index in outcome.selected] == [1]
+    figures = outcome.report["tests"]
+    assert figures["base"]["random_pass@1"] == 0.5 and figures["plus"]["selected_pass@1"] == 1.0

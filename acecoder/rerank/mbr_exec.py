@@ -61,13 +61,18 @@ def behaviours(
         for program in candidates.programs
     ]
     outcomes = iter(executor.grouped_outcomes(groups, "exec: probing candidates",
-                                              split=lambda outcome: outcome.status != "timeout",
+                                              split=_worth_splitting,
                                               min_group_timeout_s=GROUP_TIMEOUT_S,
                                               min_call_timeout_s=PROBE_TIMEOUT_S))
     return [
         [_behaviour(next(outcomes), task_probes) for _ in candidates.programs]
         for candidates, task_probes in zip(candidate_sets, probes, strict=True)
     ]
+
+
+def _worth_splitting(outcome: CallOutcome) -> bool:
+    """Run the probes one by one unless all would end alike: out of time, or a program that does not compile."""
+    return outcome.status not in ("timeout", "syntax")
 
 
 def _behaviour(outcomes: Sequence[CallOutcome], probes: Probes) -> Behaviour:

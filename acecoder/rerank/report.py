@@ -1,6 +1,7 @@
 """The rerank report: figures from per-candidate verdicts, printed as a table, saved as JSON and a plot.
 
-For each test set (`base`, and `plus` where the benchmark has it) over the tasks evaluated:
+For each test set over the tasks evaluated (`base`; and `plus` where the benchmark has plus inputs, which a
+candidate passes by passing base and plus inputs, as EvalPlus counts it):
 - `selected_pass@1`: share of tasks whose selected candidate passes;
 - `random_pass@1`: mean pass rate over candidates (what picking at random scores on average);
 - `oracle`: share of tasks where some candidate passes (pass@N);
