@@ -146,14 +146,36 @@ class Store:
 
         `flow_run_id` links the row to the orchestrator's run (Prefect passes its flow run id)."""
         run_id = self.start_run(stage, params, flow_run_id=flow_run_id)
-        metrics: dict[str, Any] = {}
-        try:
-            yield run_id, metrics
-        except BaseException as exc:
-            metrics["error"] = f"{type(exc).__name__}: {exc}"
-            self.finish_run(run_id, metrics, status="failed")
-            raise
-        self.finish_run(run_id, metrics)
+        with _filled_run(run_id, self.finish_run) as row:
+            yield row
+
+
+@contextmanager
+def detached_run(db: str | Path, stage: str, params: Mapping[str, Any], flow_run_id: str | None = None
+                 ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """`Store.tracked_run` for long stages (reward-model training, evaluation): the file is open only while
+    the row is written, so other stages can use the database while the work runs."""
+    with Store(db) as store:
+        run_id = store.start_run(stage, params, flow_run_id=flow_run_id)
+
+    def finish(run_id: str, metrics: Mapping[str, Any], status: str = "ok") -> None:
+        with Store(db) as store:
+            store.finish_run(run_id, metrics, status=status)
+
+    with _filled_run(run_id, finish) as row:
+        yield row
+
+
+@contextmanager
+def _filled_run(run_id: str, finish) -> Iterator[tuple[str, dict[str, Any]]]:
+    metrics: dict[str, Any] = {}
+    try:
+        yield run_id, metrics
+    except BaseException as exc:
+        metrics["error"] = f"{type(exc).__name__}: {exc}"
+        finish(run_id, metrics, status="failed")
+        raise
+    finish(run_id, metrics)
 
 
 def open_store(path: str | Path | None = None, *, read_only: bool = False) -> Store:

@@ -1,5 +1,6 @@
 """`make demo`: the whole pipeline on the bundled seed corpus with the offline backends, in Prefect's local
-mode, then a summary. A second run reuses the database and adds nothing."""
+mode (ingest to pairs, the reward model, best-of-N reranking of bundled HumanEval samples), then a summary.
+A second run reuses the database and adds nothing (and keeps the reward model trained on the same pairs)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 from rich.console import Console
 
 from acecoder.cli.common import print_frame
+from acecoder.rerank.compare import Comparison
 from acecoder.store import open_store
 
 
@@ -25,8 +27,16 @@ def main() -> None:
         print_frame(store.frame("pass_rate_summary"), "pass rates of scored programs")
         print_frame(store.frame("pairs_summary"), "preference pairs")
         print_frame(store.frame("stage_times"), "stage times (latest run of each)")
+    if "rm-train" in results:
+        trained = results["rm-train"]
+        pairwise = trained["eval"].get("pairwise", {})
+        console.print(f"reward model in {trained['output_dir']}: held-out pairwise accuracy "
+                      f"{pairwise.get('accuracy', float('nan')):.3f} on {pairwise.get('pairs', 0):,} pairs of "
+                      f"{pairwise.get('problems', 0):,} held-out problems", highlight=False)
+    if "rerank" in results:
+        console.print(Comparison.from_dict(results["rerank"]).table())
     console.print(f"pipeline finished in {seconds:.0f} s; pairs exported to data/export/pairs, "
-                  f"histogram at data/reports/pass_rates.png")
+                  f"histogram at data/reports/pass_rates.png", highlight=False)
     if os.environ.get("ACECODER_DEMO_VERBOSE"):
         console.print(results)
 

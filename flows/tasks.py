@@ -73,3 +73,18 @@ def store_scores_task(store, rows):
 @task(name="pairs", cache_policy=NO_CACHE)
 def pairs_task(store, rule, histogram, flow_run_id):
     return make_pairs(store, rule, histogram=histogram, flow_run_id=flow_run_id)
+
+
+# Training holds the machine for minutes to hours and writes its own folder: never retried, never cached.
+@task(name="rm-train", cache_policy=NO_CACHE)
+def rm_train_task(config, flow_run_id, reuse):
+    from rewardmodel.train import train
+
+    return train(config, flow_run_id=flow_run_id, reuse=reuse)
+
+
+@task(name="rerank-compare", tags=["sandbox"], cache_policy=NO_CACHE)
+def rerank_compare_task(db, samples, benchmark, methods, flow_run_id, options):
+    from acecoder.rerank.compare import compare_and_record
+
+    return compare_and_record(db, samples, benchmark, methods, flow_run_id, **options)

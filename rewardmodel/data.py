@@ -57,6 +57,13 @@ def load_pairs(source: Path) -> Dataset:
     return Dataset.from_polars(read_pairs(source))
 
 
+def pairs_fingerprint(pairs: Dataset) -> str:
+    """A digest of the pairs' problems and texts, in any order: equal digests mean the same training data."""
+    rows = sorted(hashlib.sha256("\x00".join(map(str, row)).encode()).hexdigest()
+                  for row in zip(pairs["problem_id"], *(pairs[column] for column in TEXT_COLUMNS), strict=True))
+    return hashlib.sha256("".join(rows).encode()).hexdigest()
+
+
 def held_out_problems(problem_ids: list[str], fraction: float, seed: int) -> set[str]:
     """The problems to hold out: the first `fraction` of them in an order fixed by a hash of (seed, id).
 

@@ -118,8 +118,8 @@ def evaluate(model_dir: Path, *, source: Path | None = None, db: Path | None = N
     card there, and (with `record`) add an `rm-eval` row to `runs` (in `db`, else as for training).
 
     `source` replaces the pairs the model was trained from (a DuckDB file or an exported folder)."""
+    from acecoder.store import detached_run
     from rewardmodel.card import write_model_card
-    from rewardmodel.runs import recorded_run
     from rewardmodel.scoring import RewardScorer
 
     model_dir = Path(model_dir)
@@ -144,7 +144,7 @@ def evaluate(model_dir: Path, *, source: Path | None = None, db: Path | None = N
                 "best_of_n": best_of_n(programs)}
 
     if record:
-        with recorded_run(runs_database(source, db or config.db), "rm-eval",
+        with detached_run(runs_database(source, db or config.db), "rm-eval",
                           {"model_dir": str(model_dir), "source": str(source)}, flow_run_id) as (_, metrics):
             results = run()
             metrics.update(flat_metrics(results))

@@ -7,6 +7,8 @@ One process on CPU or one GPU: `acecoder rm train`. Several GPUs (DeepSpeed ZeRO
 from __future__ import annotations
 
 import gc
+import hashlib
+import json
 import logging
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -15,7 +17,7 @@ from typing import Any
 
 from rewardmodel import layout
 from rewardmodel.config import RMConfig, reward_config
-from rewardmodel.data import FitReport, fit_pairs, load_pairs, split_by_problem
+from rewardmodel.data import FitReport, fit_pairs, load_pairs, pairs_fingerprint, split_by_problem
 from rewardmodel.modeling import load_tokenizer, lora_config, max_positions
 
 log = logging.getLogger(__name__)
@@ -52,18 +54,42 @@ def data_counts(train: FitReport, held_out: FitReport, train_problems: int, held
             "truncated_pairs": train.truncated + held_out.truncated, "dropped_pairs": train.dropped + held_out.dropped}
 
 
-def train(config: RMConfig, flow_run_id: str | None = None) -> TrainResult:
+def training_fingerprint(config: RMConfig, pairs_digest: str) -> str:
+    """What a trained folder was made from: the run's settings (less where it is saved and logged) and data."""
+    settings = {k: v for k, v in config.to_dict().items() if k not in ("out", "db", "report_to", "score_batch_size")}
+    return hashlib.sha256(json.dumps([settings, pairs_digest], sort_keys=True, default=str).encode()).hexdigest()
+
+
+def already_trained(config: RMConfig, fingerprint: str) -> TrainResult | None:
+    """The result saved in the output folder when it was trained with these settings on these pairs."""
+    out = config.output_dir
+    summary = layout.read_json(out / layout.TRAINING_SUMMARY, {})
+    eval_results = layout.read_json(out / layout.EVAL_RESULTS)
+    if summary.get("fingerprint") != fingerprint or eval_results is None:
+        return None
+    return TrainResult(out, None, summary.get("data", {}), summary.get("train_metrics", {}), eval_results)
+
+
+def train(config: RMConfig, flow_run_id: str | None = None, reuse: bool = False) -> TrainResult:
     """Train, save (model, tokenizer, config, split, model card), evaluate on the held-out problems and
     record an `rm-train` row in `runs`. Under a multi-process launch every process trains; the first one
-    writes the files and the row."""
+    writes the files and the row.
+
+    With `reuse`, a folder already trained with the same settings on the same pairs is kept as it is (a
+    scheduled or repeated pipeline run trains only when the pairs changed)."""
     import torch
     from trl import RewardTrainer
 
+    from acecoder.store import detached_run
     from rewardmodel.evaluate import evaluate, flat_metrics
-    from rewardmodel.runs import recorded_run
 
     out = config.output_dir
     pairs = load_pairs(config.pairs)
+    fingerprint = training_fingerprint(config, pairs_fingerprint(pairs))
+    if reuse and (previous := already_trained(config, fingerprint)) is not None:
+        log.info("%s was trained on these pairs with these settings: kept", config.output_dir)
+        print(previous.accuracy_line)
+        return previous
     train_pairs, held_out = split_by_problem(pairs, config.eval_fraction, config.split_seed)
     tokenizer = load_tokenizer(config.model)
     max_length = resolve_max_length(config)
@@ -80,7 +106,7 @@ def train(config: RMConfig, flow_run_id: str | None = None) -> TrainResult:
     args.distributed_state.wait_for_everyone()
     is_main = args.process_index == 0
     params = config.to_dict() | {"max_length": max_length}
-    recording = recorded_run(config.runs_db, "rm-train", params, flow_run_id) if is_main else nullcontext((None, {}))
+    recording = detached_run(config.runs_db, "rm-train", params, flow_run_id) if is_main else nullcontext((None, {}))
     with recording as (run_id, metrics):
         trainer = RewardTrainer(
             model=config.model,
@@ -101,7 +127,7 @@ def train(config: RMConfig, flow_run_id: str | None = None) -> TrainResult:
         config.save(out / layout.RM_CONFIG)
         layout.write_json(out / layout.HELD_OUT_PROBLEMS, sorted(set(held_out["problem_id"])))
         layout.write_json(out / layout.TRAINING_SUMMARY, {
-            "source": str(config.pairs), "max_length": max_length, "data": data,
+            "source": str(config.pairs), "fingerprint": fingerprint, "max_length": max_length, "data": data,
             "trainer": trainer_settings, "train_metrics": result.train_metrics})
         # The trainer's copy of the model is not needed to score: free it before the scorer loads the saved one.
         del trainer

@@ -23,7 +23,7 @@ TABLES = {  # what defines each table's rows (ids, lineage columns and timestamp
     "executions": "program_id, test_id, status, error_type",
     "pairs": "pair_id, chosen_program_id, rejected_program_id, chosen_pass_rate, rejected_pass_rate",
 }
-PIPELINE = "from flows.stages import pipeline; import sys; pipeline(source='seed', db=sys.argv[1], limit=int(sys.argv[2]), n=8)"
+PIPELINE = "from flows.stages import pipeline; import sys; pipeline(source='seed', db=sys.argv[1], limit=int(sys.argv[2]), n=8, reward_model=False, rerank_samples=None)"
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
@@ -59,23 +59,37 @@ def test_pipeline_flow_on_a_tiny_corpus(harness, tmp_path):
     from flows.stages import pipeline
 
     db = tmp_path / "p.duckdb"
-    results = pipeline(source="seed", db=db, limit=6, n=8)
-    assert results["ingest"]["inserted"] == 6
-    counts = {t: len(rows) for t, rows in snapshot(db).items()}
-    assert counts["problems"] == 6 and counts["pairs"] > 0 and counts["executions"] > 0
+    model_dir = tmp_path / "rm"
+    # Every stage, the reward model (MiniLM from its package, one short epoch) and a rerank of 3 bundled tasks.
+    options = {"limit": 6, "n": 8, "rerank_tasks": 3}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)  # the reward model goes to runs/reward-model/ under the working directory
+        results = pipeline(source="seed", db=db, **options)
+        first = snapshot(db)
+        assert results["ingest"]["inserted"] == 6
+        counts = {t: len(rows) for t, rows in first.items()}
+        assert counts["problems"] == 6 and counts["pairs"] > 0 and counts["executions"] > 0
+        model_dir = Path(results["rm-train"]["output_dir"])
+        assert (tmp_path / model_dir / "eval_results.json").is_file()
+        rerank = results["rerank"]
+        assert rerank["tasks"] == 3 and set(rerank["rows"]) >= {"exec", "rm", "random", "first", "oracle (pass@N)"}
+        assert all(row["base"] <= rerank["rows"]["oracle (pass@N)"]["base"] for row in rerank["rows"].values())
+        again = pipeline(source="seed", db=db, **options)  # a second run reuses the database and the model
+    assert again["ingest"]["inserted"] == 0 and snapshot(db) == first
     con = duckdb.connect(str(db), read_only=True)
-    stages = con.execute("SELECT stage, count(flow_run_id) FROM runs GROUP BY ALL").fetchall()
+    stages = dict(con.execute("SELECT stage, count(flow_run_id) FROM runs GROUP BY ALL").fetchall())
     con.close()
-    assert {s for s, linked in stages if linked} >= {"ingest", "synth", "filter", "sample", "score", "pairs"}
-    again = pipeline(source="seed", db=db, limit=6, n=8)  # a second run reuses the database
-    assert again["ingest"]["inserted"] == 0 and snapshot(db) == snapshot(db)
+    assert {stage for stage, linked in stages.items() if linked} >= {
+        "ingest", "synth", "filter", "sample", "score", "pairs", "rm-train", "rerank"}
+    assert stages["rm-train"] == 1 and stages["rerank"] == 2  # trained once, kept by the second run
 
 
 def test_dask_task_runner_gives_the_same_rows(harness, tmp_path):
     from flows.stages import pipeline
 
-    pipeline(source="seed", db=tmp_path / "threads.duckdb", limit=4, n=6)
-    pipeline(source="seed", db=tmp_path / "dask.duckdb", limit=4, n=6, task_runner="dask", workers=2)
+    data_only = {"limit": 4, "n": 6, "reward_model": False, "rerank_samples": None}
+    pipeline(source="seed", db=tmp_path / "threads.duckdb", **data_only)
+    pipeline(source="seed", db=tmp_path / "dask.duckdb", **data_only, task_runner="dask", workers=2)
     assert snapshot(tmp_path / "dask.duckdb") == snapshot(tmp_path / "threads.duckdb")
 
 
@@ -144,3 +158,16 @@ def _wait_for(url: str, seconds: float) -> None:
         except OSError:
             time.sleep(0.5)
     raise TimeoutError(f"{url} did not answer within {seconds} s")
+
+
+def test_every_deployment_names_a_flow_and_valid_parameters():
+    import yaml
+    from prefect.flows import load_flow_from_entrypoint
+
+    spec = yaml.safe_load((ROOT / "flows" / "prefect.yaml").read_text())
+    names = set()
+    for deployment in spec["deployments"]:
+        flow = load_flow_from_entrypoint(str(ROOT / deployment["entrypoint"]))
+        flow.validate_parameters(deployment.get("parameters") or {})  # raises on an unknown or mistyped one
+        names.add(flow.name)
+    assert names >= {"ingest", "synth", "filter", "sample", "score", "pairs", "rm-train", "rerank", "pipeline"}

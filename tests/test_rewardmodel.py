@@ -260,6 +260,26 @@ def test_eval_command_and_runs_rows(trained, pairs_db):
     assert train_metrics["train_pairs"] + train_metrics["held_out_pairs"] == 128
 
 
+def test_reuse_keeps_a_model_trained_on_the_same_pairs(trained, pairs_db):
+    from rewardmodel.config import RMConfig
+    from rewardmodel.train import train
+
+    out, _ = trained
+    weights = (out / "model.safetensors").stat().st_mtime_ns
+    config = RMConfig.load(out / "rm_config.json")
+    kept = train(config, reuse=True)
+    assert kept.run_id is None and kept.eval_results == json.loads((out / "eval_results.json").read_text())
+    assert (out / "model.safetensors").stat().st_mtime_ns == weights
+    with Store(pairs_db, read_only=True) as store:
+        assert store.con.execute("SELECT count(*) FROM runs WHERE stage = 'rm-train'").fetchone()[0] == 1
+    changed = RMConfig.load(out / "rm_config.json")
+    changed.seed += 1  # other settings: the saved folder no longer answers for them
+    from rewardmodel.data import load_pairs, pairs_fingerprint
+    from rewardmodel.train import already_trained, training_fingerprint
+
+    assert already_trained(changed, training_fingerprint(changed, pairs_fingerprint(load_pairs(pairs_db)))) is None
+
+
 def test_training_from_an_exported_folder_with_lora(tiny_model, pairs_db, tmp_path):
     from acecoder.export import export_reward_pairs
     from rewardmodel.config import RMConfig

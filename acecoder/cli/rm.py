@@ -84,6 +84,9 @@ def train(
     db: Annotated[Path | None, typer.Option(
         help="DuckDB file for the `runs` row (default: --pairs when it is a DuckDB file, else $ACECODER_DB).",
         show_default=False)] = None,
+    reuse: Annotated[bool, typer.Option(
+        help="Keep the output folder as it is when it was trained with the same settings on the same pairs "
+             "(and print its accuracy) instead of training again.")] = False,
 ) -> None:
     """Train a reward model on the stored pairs, save it with a model card, evaluate it on held-out problems.
 
@@ -105,7 +108,7 @@ def train(
         lora=lora, lora_r=lora_r, lora_alpha=lora_alpha, score_batch_size=score_batch_size,
         trainer_overrides=_trainer_overrides(trainer_arg or []),
     )
-    train_model(config)  # logs the data counts and ends with the held-out accuracy line
+    train_model(config, reuse=reuse)  # logs the data counts and ends with the held-out accuracy line
 
 
 @rm_app.command("eval")
