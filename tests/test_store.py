@@ -46,3 +46,14 @@ def test_pass_rate_divides_by_kept_tests(store):
                     [("t1", "pass"), ("t2", "pass"), ("t3", "pass"), ("t4", "fail"), ("t5", "error")])
     row = con.execute("SELECT kept_tests, executed, passed, pass_rate FROM pass_rates").fetchone()
     assert row == (4, 4, 2, 0.5)  # the dropped test t3 counts neither above nor below the line
+
+
+def test_pass_rate_ignores_other_problems_tests_and_starts_at_zero(store):
+    con = store.con
+    con.executemany("INSERT INTO programs (program_id, problem_id, code, policy) VALUES (?, ?, 'x', 'm')",
+                    [("a", "p"), ("fresh", "p")])
+    con.executemany("INSERT INTO tests (test_id, problem_id, idx, code, origin, kept) VALUES (?, ?, 0, 't', 'llm', true)",
+                    [("t1", "p"), ("other", "q")])
+    con.executemany("INSERT INTO executions (program_id, test_id, status) VALUES ('a', ?, 'pass')", [("t1",), ("other",)])
+    rows = con.execute("SELECT program_id, kept_tests, executed, passed, pass_rate FROM pass_rates ORDER BY 1").fetchall()
+    assert rows == [("a", 1, 1, 1, 1.0), ("fresh", 1, 0, 0, 0.0)]  # q's test says nothing about a p program
