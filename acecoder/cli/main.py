@@ -15,8 +15,10 @@ from acecoder.cli.report import report_app
 from acecoder.cli.rerank import rerank
 from acecoder.cli.rl import rl_app, serve_reward
 from acecoder.cli.rm import rm_app
+from acecoder.cli.sft import sft_app
 from acecoder.cli.status import status
 from acecoder.cli.synth import filter_tests, synth
+from acecoder.cli.synthetic import synthetic_app
 
 app = typer.Typer(
     name="acecoder",
@@ -50,5 +52,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(report_app, name="report")
 app.add_typer(rm_app, name="rm")
 app.add_typer(rl_app, name="rl")
+app.add_typer(synthetic_app, name="synthetic")
+app.add_typer(sft_app, name="sft")
 app.command("serve-reward")(serve_reward)
 app.command("rerank")(rerank)

@@ -21,6 +21,7 @@ class SourceRow:
     question: str | None
     solution: str
     entry_point: str | None
+    seeds: list[Args] | None = None  # argument tuples to start from besides the examples found in the text
 
 
 @dataclass
@@ -70,7 +71,8 @@ def plan_inputs(row: SourceRow, count: int, seed: int, accepted: list[Args] | No
         generator = InputGenerator(signature, seed=seed + 1)
         grown = generator.generate(accepted, len(accepted) + count)
         return signature.name, grown[len(accepted) :]
-    seeds = calls_in(row.question or "", signature.name) + calls_in(row.solution, signature.name)
+    seeds = list(row.seeds or [])
+    seeds += calls_in(row.question or "", signature.name) + calls_in(row.solution, signature.name)
     return signature.name, InputGenerator(signature, seed=seed).generate(seeds, count)
 
 
