@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 from rich.console import Console
 
@@ -14,12 +15,22 @@ from acecoder.rerank.compare import Comparison
 from acecoder.store import open_store
 
 
+DEMO_RM_EPOCHS = 0.3
+DEMO_RM_DIR = Path("runs/reward-model/demo")
+
+
 def main() -> None:
+    # Prefect's local mode starts a temporary API server and gives it 20 s by default: too little on a busy
+    # 2-core machine during the first run's imports.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    # Nothing to report to Prefect's telemetry from a local demo (and offline it only logs an error).
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.stages import pipeline
 
     console = Console()
     started = time.perf_counter()
-    results = pipeline(source="seed")
+    # A third of an epoch keeps the demo within its time on 2 cores; `make rm-train` trains the whole epoch.
+    results = pipeline(source="seed", reward_model_epochs=DEMO_RM_EPOCHS, reward_model_out=DEMO_RM_DIR)
     seconds = time.perf_counter() - started
     with open_store() as store:
         print_frame(store.frame("status_counts"), f"acecoder store: {store.path}")

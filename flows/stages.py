@@ -185,7 +185,9 @@ def rerank_flow(samples: Path = DEMO_SAMPLES, benchmark: str = "humaneval", meth
 @flow(name="pipeline", log_prints=True)
 def pipeline(source: str = "seed", db: Path | None = None, synth_backend: str = "inferred",
              sample_policy: str = "mutants", n: int = 16, min_tests: int = 5, limit: int | None = None,
-             reward_model: bool = True, reward_model_base: str | None = None, rerank_samples: Path | None = DEMO_SAMPLES,
+             reward_model: bool = True, reward_model_base: str | None = None,
+             reward_model_epochs: float | None = None, reward_model_out: Path | None = None,
+             rerank_samples: Path | None = DEMO_SAMPLES,
              rerank_benchmark: str = "humaneval", rerank_tasks: int | None = None,
              task_runner: str = "threads", cluster_address: str | None = None, workers: int | None = None) -> dict:
     """Every stage in order on SOURCE (default: the bundled seed corpus, offline backends): ingest, synth,
@@ -206,7 +208,8 @@ def pipeline(source: str = "seed", db: Path | None = None, synth_backend: str = 
     model_dir = None
     if reward_model:
         if results["pairs"]["summary"].get("pairs"):
-            results["rm-train"] = rm_train_flow(db=db, model=reward_model_base)
+            results["rm-train"] = rm_train_flow(db=db, model=reward_model_base, epochs=reward_model_epochs,
+                                                out=reward_model_out)
             model_dir = Path(results["rm-train"]["output_dir"])
         else:
             get_run_logger().warning("rm-train skipped: there are no pairs yet")
