@@ -2,7 +2,7 @@
 as `acecoder.rl.rewards.pass_rate` makes it) versus a fresh `python` process per completion (the naive way:
 program and tests in one script, one process per completion, as many at once as there are cores).
 
-    .venv/bin/python bench/rewards.py [--completions 256] [--tests 16] [--repeats 3]
+    .venv/bin/python bench/rewards.py [--completions 256] [--tests 16] [--repeats 3] [--fork-per-test]
 
 The batch mixes what a policy writes: correct programs, wrong answers, runtime errors and syntax errors,
 each inside a markdown answer. Prints both times, their ratio, and the mean pass rate each way found (the
@@ -103,20 +103,28 @@ def main() -> None:
     parser.add_argument("--completions", type=int, default=256)
     parser.add_argument("--tests", type=int, default=16)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--fork-per-test", action="store_true", help="the sandbox forks a process per test (Limits.fork_per_test)"
+    )
     args = parser.parse_args()
 
-    from acecoder.sandbox import SandboxPool
+    from acecoder.sandbox import Limits, SandboxPool
 
     answers, tests = make_batch(args.completions, args.tests)
-    with SandboxPool() as pool:
+    with SandboxPool(limits=Limits(fork_per_test=args.fork_per_test)) as pool:
         warm_pool(pool, answers[:16], tests[:16])  # workers started and warm before timing
         pooled, pooled_mean = timed(lambda: warm_pool(pool, answers, tests), args.repeats)
     fresh, fresh_mean = timed(lambda: fresh_processes(answers, tests), args.repeats)
     print(f"one GRPO batch: {args.completions} completions x {args.tests} tests, {os.cpu_count()} cores, "
           f"median of {args.repeats} (load average {os.getloadavg()[0]:.1f})")
-    print(f"  warm sandbox pool, one batch:        {pooled:7.3f} s   mean pass rate {pooled_mean:.3f}")
-    print(f"  fresh python process per completion: {fresh:7.3f} s   mean pass rate {fresh_mean:.3f}")
-    print(f"  ratio (fresh / pool):                {fresh / pooled:7.1f}x")
+    mode = "a fork per test" if args.fork_per_test else "tests in one process"
+    rows = (
+        (f"warm sandbox pool, {mode}:", f"{pooled:7.3f} s   mean pass rate {pooled_mean:.3f}"),
+        ("fresh python process per completion:", f"{fresh:7.3f} s   mean pass rate {fresh_mean:.3f}"),
+        ("ratio (fresh / pool):", f"{fresh / pooled:7.1f}x"),
+    )
+    for label, figure in rows:
+        print(f"  {label:<42}{figure}")
 
 
 if __name__ == "__main__":

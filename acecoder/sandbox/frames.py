@@ -21,7 +21,10 @@ import json
 import os
 import struct
 from _blake2 import blake2b
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 __builtins__ = dict(vars(builtins))
 
@@ -92,17 +95,18 @@ class FrameReader:
         self._key = key
         self._buffer = bytearray()
 
-    def feed(self, data: bytes) -> list[dict[str, Any]]:
-        """Messages completed by `data`; raises CorruptChannel at the first bad frame."""
+    def feed(self, data: bytes) -> Iterator[dict[str, Any]]:
+        """Messages completed by `data`, each yielded as soon as it is checked; raises CorruptChannel at the
+        first bad frame, after the good frames before it (a job's verdicts written before it spoiled its
+        channel stand, and frames of tests that share a process often arrive in one read)."""
         self._buffer += data
-        messages = []
         while len(self._buffer) >= _HEADER.size:
             (length,) = _unpack_from(self._buffer)
             if length > MAX_PAYLOAD:
                 raise CorruptChannel(f"frame length {length} exceeds {MAX_PAYLOAD}")
             end = _HEADER.size + length
             if len(self._buffer) < end + MAC_SIZE:
-                break
+                return
             signed = bytes(self._buffer[:end])
             if not _compare_digest(_mac(self._key, signed), bytes(self._buffer[end : end + MAC_SIZE])):
                 raise CorruptChannel("frame with a wrong MAC")
@@ -113,8 +117,7 @@ class FrameReader:
                 raise CorruptChannel(f"frame is not JSON: {exc}") from None
             if type(message) is not dict:
                 raise CorruptChannel("frame is not a JSON object")
-            messages.append(message)
-        return messages
+            yield message
 
     @property
     def pending(self) -> int:

