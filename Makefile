@@ -55,6 +55,10 @@ serve: setup  ## serve the flows with their schedules from this process (needs P
 rl: setup  ## GRPO with sandbox rewards: a CPU demonstration (tiny random model) unless RL_ARGS has --model
 	$(BIN)/acecoder rl train $(RL_ARGS)
 
+.PHONY: ablation
+ablation: setup  ## the SFT/RL ablation on synthetic functions: a CPU demonstration unless ABLATION_ARGS has --base-model
+	$(BIN)/python -m flows.ablation $(ABLATION_ARGS)
+
 bench: setup  ## benchmarks (figures printed, not pass/fail)
 	$(BIN)/python bench/ingest.py
 

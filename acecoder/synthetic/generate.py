@@ -369,3 +369,11 @@ def generate(
         report.new, report.tests = store_tasks(store, tasks, model, version, run_id, config)
         metrics.update({k: v for k, v in asdict(report).items() if k != "run_id"})
     return report
+
+
+def generate_in(db, config: GenerateConfig | None = None, flow_run_id: str | None = None) -> GenerateReport:
+    """`generate` on the database file `db` (default: ACECODER_DB), opened for this call only."""
+    from acecoder.store import open_store
+
+    with open_store(db) as store:
+        return generate(store, config, flow_run_id=flow_run_id)

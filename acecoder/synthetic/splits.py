@@ -92,6 +92,14 @@ def make_split(
     return report
 
 
+def make_split_in(db, config: SplitConfig | None = None, flow_run_id: str | None = None) -> SplitReport:
+    """`make_split` on the database file `db` (default: ACECODER_DB), opened for this call only."""
+    from acecoder.store import open_store
+
+    with open_store(db) as store:
+        return make_split(store, config, flow_run_id=flow_run_id)
+
+
 def leaks(store: Store, split: str = "default") -> pl.DataFrame:
     """Every way the split's test part occurs in its train part; empty when the split is clean."""
     return store.frame("synthetic_split_leaks", split=split)
