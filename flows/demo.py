@@ -14,7 +14,6 @@ from acecoder.cli.common import print_frame
 from acecoder.rerank.compare import Comparison
 from acecoder.store import open_store
 
-
 DEMO_RM_EPOCHS = 0.3
 DEMO_RM_DIR = Path("runs/reward-model/demo")
 
