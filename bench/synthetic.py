@@ -80,7 +80,8 @@ def main() -> None:
     print(f"parameters:       {describe(kept['params'])}")
     print(f"combinators/task: {describe(kept['combinators'])}")
     print("by depth (tasks with each combinator):")
-    print(by_depth)
+    with pl.Config(tbl_cols=-1, tbl_width_chars=160, tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True):
+        print(by_depth)
     print("rejected:         " + (", ".join(f"{k}: {v}" for k, v in sorted(report.rejected.items())) or "none"))
 
 
