@@ -184,10 +184,11 @@ def filter_problems(store: Store, config: FilterConfig | None = None, *, pool=No
         return report
     own_pool = None
     if pool is None:
+        from acecoder.pools import sandbox_limits
         from acecoder.sandbox import SandboxPool
         from acecoder.settings import get_settings
 
-        pool = own_pool = SandboxPool(workers=get_settings().sandbox_workers or None)
+        pool = own_pool = SandboxPool(workers=get_settings().sandbox_workers or None, limits=sandbox_limits())
     scores: list[float] = []
     try:
         with store.tracked_run("filter", asdict(config), flow_run_id) as (run_id, metrics):

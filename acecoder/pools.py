@@ -21,9 +21,24 @@ def shared_pool():
             from acecoder.sandbox import SandboxPool
             from acecoder.settings import get_settings
 
-            _pool = SandboxPool(workers=get_settings().sandbox_workers or None)
+            _pool = SandboxPool(workers=get_settings().sandbox_workers or None, limits=sandbox_limits())
             atexit.register(close_shared_pool)
         return _pool
+
+
+def sandbox_limits():
+    """The sandbox limits the settings give (ACECODER_SANDBOX_*)."""
+    from acecoder.sandbox import Limits
+    from acecoder.settings import get_settings
+
+    settings = get_settings()
+    return Limits(
+        timeout_s=settings.sandbox_timeout_s,
+        program_timeout_s=settings.sandbox_program_timeout_s,
+        memory_mb=settings.sandbox_memory_mb,
+        reference_factor=settings.sandbox_reference_factor,
+        reference_floor_s=settings.sandbox_reference_floor_s,
+    )
 
 
 def close_shared_pool() -> None:

@@ -26,7 +26,9 @@ def score_batch(programs: pl.DataFrame, tests: pl.DataFrame, pool, run_id: str) 
     from acecoder.sandbox import Job
 
     by_problem = {pid: group.sort("idx") for (pid,), group in tests.group_by("problem_id")}
-    jobs = [Job(id=row["program_id"], program=row["code"], tests=by_problem[row["problem_id"]]["code"].to_list())
+    reference_ms = {pid: _reference_ms(group) for pid, group in by_problem.items()}
+    jobs = [Job(id=row["program_id"], program=row["code"], tests=by_problem[row["problem_id"]]["code"].to_list(),
+                reference_ms=reference_ms[row["problem_id"]])
             for row in programs.iter_rows(named=True)]
     problem_of = dict(zip(programs["program_id"], programs["problem_id"], strict=True))
     rows: list[dict] = []
@@ -34,6 +36,15 @@ def score_batch(programs: pl.DataFrame, tests: pl.DataFrame, pool, run_id: str) 
         test_ids = by_problem[problem_of[result["id"]]]["test_id"].to_list()
         rows += execution_rows(result["id"], test_ids, result, run_id)
     return rows
+
+
+def _reference_ms(tests: pl.DataFrame) -> list[float] | None:
+    """The reference solution's time on each test, when the filter stage measured all of them: with the
+    pool's `reference_factor`, each test's limit follows from it (a looping program then costs a second or
+    so per test instead of the fixed limit)."""
+    if "reference_ms" not in tests.columns or tests["reference_ms"].null_count():
+        return None
+    return tests["reference_ms"].to_list()
 
 
 def write_scores(store: Store, rows: list[dict]) -> int:
@@ -51,10 +62,11 @@ def score_programs(store: Store, *, pool=None, batch_size: int = 256, limit: int
         return report
     own_pool = None
     if pool is None:
+        from acecoder.pools import sandbox_limits
         from acecoder.sandbox import SandboxPool
         from acecoder.settings import get_settings
 
-        pool = own_pool = SandboxPool(workers=get_settings().sandbox_workers or None)
+        pool = own_pool = SandboxPool(workers=get_settings().sandbox_workers or None, limits=sandbox_limits())
     try:
         with store.tracked_run("score", {"batch_size": batch_size, "limit": limit}, flow_run_id) as (run_id, metrics):
             report.run_id = run_id

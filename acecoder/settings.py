@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     sandbox_timeout_s: float = Field(4.0, description="Time limit of one test.")
     sandbox_program_timeout_s: float = Field(15.0, description="Time limit of all tests of one program.")
     sandbox_memory_mb: int = Field(2048, description="Address-space limit of one program.")
+    sandbox_reference_factor: float | None = Field(
+        4.0,
+        description="Scoring: a test's limit is max(floor, this x the reference solution's time on it), never "
+        "more than the per-test limit (EvalPlus's rule), so that a looping program costs seconds, not the "
+        "program's whole limit. Empty for the fixed per-test limit.",
+    )
+    sandbox_reference_floor_s: float = Field(1.0, description="Scoring: the least time a test gets.")
 
     @property
     def llm_configured(self) -> bool:

@@ -120,3 +120,28 @@ def test_policy_model_through_a_scripted_server(kept, pool, openai_stub):
         "WHERE p.policy = 'policy-stub' AND p.problem_id IN (SELECT problem_id FROM problems WHERE entry_point = "
         "'running_maximum')").fetchall())
     assert max(rates.values()) == 1.0 and min(rates.values()) == 0.0
+
+
+def test_scoring_limits_each_test_by_the_references_time(kept):
+    """With `reference_factor`, a test's limit follows the reference's measured time (EvalPlus's rule): a looping
+    program times out at the floor on each test instead of the fixed per-test limit."""
+    import time
+
+    from acecoder.sandbox import Limits, SandboxPool
+    from acecoder.scoring import score_batch
+
+    kept.con.complete()  # the fixture's last check left its result open
+    problems = kept.con.sql("SELECT problem_id, entry_point FROM problems WHERE status = 'kept' LIMIT 1").pl()
+    tests = kept.frame("kept_tests", staged=problems.select("problem_id"))
+    assert tests.height >= 5 and tests["reference_ms"].null_count() == 0  # measured by the filter stage
+    assert tests["reference_ms"].max() < 200
+    looping = f"def {problems['entry_point'][0]}(*args, **kwargs):\n    while True:\n        pass\n"
+    programs = pl.DataFrame({"program_id": ["loop"], "problem_id": problems["problem_id"], "code": [looping]})
+    limits = Limits(timeout_s=4.0, program_timeout_s=60.0, reference_factor=4.0, reference_floor_s=0.3)
+    with SandboxPool(workers=1, limits=limits) as timed_pool:
+        started = time.perf_counter()
+        rows = score_batch(programs, tests, timed_pool, run_id="r")
+        seconds = time.perf_counter() - started
+    assert [r["status"] for r in rows] == ["timeout"] * tests.height
+    assert all("0.3 s" in r["message"] for r in rows), rows[0]
+    assert seconds < 0.3 * tests.height + 3  # not 4 s per test

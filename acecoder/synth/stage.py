@@ -91,10 +91,11 @@ def synthesize(store: Store, config: SynthConfig | None = None, *, pool=None, cl
 def _with_pool(pool, work):
     if pool is not None:
         return work(pool)
+    from acecoder.pools import sandbox_limits
     from acecoder.sandbox import SandboxPool
 
     settings = get_settings()
-    with SandboxPool(workers=settings.sandbox_workers or None) as own:
+    with SandboxPool(workers=settings.sandbox_workers or None, limits=sandbox_limits()) as own:
         return work(own)
 
 
