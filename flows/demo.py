@@ -14,7 +14,7 @@ from acecoder.cli.common import print_frame
 from acecoder.rerank.compare import Comparison
 from acecoder.store import open_store
 
-DEMO_RM_EPOCHS = 0.3
+DEMO_RM_EPOCHS = 0.2
 DEMO_RM_DIR = Path("runs/reward-model/demo")
 
 
@@ -28,7 +28,7 @@ def main() -> None:
 
     console = Console()
     started = time.perf_counter()
-    # A third of an epoch keeps the demo within its time on 2 cores; `make rm-train` trains the whole epoch.
+    # A fifth of an epoch keeps the demo within its time on 2 cores; `make rm-train` trains the whole epoch.
     results = pipeline(source="seed", reward_model_epochs=DEMO_RM_EPOCHS, reward_model_out=DEMO_RM_DIR)
     seconds = time.perf_counter() - started
     with open_store() as store:
