@@ -47,22 +47,39 @@ def _save(frame: pl.DataFrame, out: Path, title: str, description: str, counts: 
     (out / "data").mkdir(exist_ok=True)
     dataset = Dataset.from_polars(frame)
     dataset.to_parquet(str(out / "data" / "train-00000-of-00001.parquet"))
-    rows = "\n".join(f"| {k.replace('_', ' ')} | {v:,} |" if isinstance(v, int) else f"| {k.replace('_', ' ')} | {v} |"
-                     for k, v in counts.items())
-    (out / "README.md").write_text(CARD.format(title=title, description=description, rows=rows,
-                                               columns=", ".join(f"`{c}`" for c in frame.columns)))
+    rows = "\n".join(
+        f"| {k.replace('_', ' ')} | {v:,} |" if isinstance(v, int) else f"| {k.replace('_', ' ')} | {v} |"
+        for k, v in counts.items()
+    )
+    (out / "README.md").write_text(
+        CARD.format(
+            title=title,
+            description=description,
+            rows=rows,
+            columns=", ".join(f"`{c}`" for c in frame.columns),
+        )
+    )
     return out
 
 
 def reward_pairs_frame(store: Store) -> pl.DataFrame:
     raw = store.frame("export_pairs")
     return raw.select(
-        pl.struct("question", "first_test").map_elements(
-            lambda r: rm_format.prompt_text(r["question"], r["first_test"]), return_dtype=pl.String).alias("prompt"),
+        pl.struct("question", "first_test")
+        .map_elements(lambda r: rm_format.prompt_text(r["question"], r["first_test"]), return_dtype=pl.String)
+        .alias("prompt"),
         pl.col("chosen_code").map_elements(rm_format.response_text, return_dtype=pl.String).alias("chosen"),
-        pl.col("rejected_code").map_elements(rm_format.response_text, return_dtype=pl.String).alias("rejected"),
-        "problem_id", "chosen_program_id", "rejected_program_id", "chosen_pass_rate", "rejected_pass_rate",
-        "chosen_code", "rejected_code", "tests",
+        pl.col("rejected_code")
+        .map_elements(rm_format.response_text, return_dtype=pl.String)
+        .alias("rejected"),
+        "problem_id",
+        "chosen_program_id",
+        "rejected_program_id",
+        "chosen_pass_rate",
+        "rejected_pass_rate",
+        "chosen_code",
+        "rejected_code",
+        "tests",
     )
 
 
@@ -70,13 +87,21 @@ def export_reward_pairs(store: Store, out: Path, push_to_hub: str | None = None)
     frame = reward_pairs_frame(store)
     if frame.height == 0:
         raise ValueError("no pairs to export: run `acecoder pairs` first")
-    counts = {"pairs": frame.height, "problems": frame["problem_id"].n_unique(),
-              "mean chosen pass rate": round(frame["chosen_pass_rate"].mean(), 3),
-              "mean rejected pass rate": round(frame["rejected_pass_rate"].mean(), 3)}
-    _save(frame, out, "acecoder preference pairs",
-          "Pass-rate preference pairs in AceCoder's reward-model format: `prompt` (question and first test), "
-          "`chosen` and `rejected` (fenced programs). `tests` holds the kept tests, so every pass rate can be "
-          "checked again.", counts)
+    counts = {
+        "pairs": frame.height,
+        "problems": frame["problem_id"].n_unique(),
+        "mean chosen pass rate": round(frame["chosen_pass_rate"].mean(), 3),
+        "mean rejected pass rate": round(frame["rejected_pass_rate"].mean(), 3),
+    }
+    _save(
+        frame,
+        out,
+        "acecoder preference pairs",
+        "Pass-rate preference pairs in AceCoder's reward-model format: `prompt` (question and first test), "
+        "`chosen` and `rejected` (fenced programs). `tests` holds the kept tests, so every pass rate can be "
+        "checked again.",
+        counts,
+    )
     if push_to_hub:
         from datasets import Dataset
 
@@ -89,7 +114,12 @@ def export_rl_prompts(store: Store, out: Path) -> tuple[Path, int]:
     if frame.height == 0:
         raise ValueError("no kept problems to export: run synth and filter first")
     counts = {"problems": frame.height, "hard": int(frame["hard"].sum())}
-    _save(frame, out, "acecoder RL prompts",
-          "One row per kept problem: `question`, `tests` (kept), `entry_point`, and AceCoder's `hard` flag "
-          "(mean sampled pass rate below the median, and pass-rate spread above the median).", counts)
+    _save(
+        frame,
+        out,
+        "acecoder RL prompts",
+        "One row per kept problem: `question`, `tests` (kept), `entry_point`, and AceCoder's `hard` flag "
+        "(mean sampled pass rate below the median, and pass-rate spread above the median).",
+        counts,
+    )
     return out, frame.height

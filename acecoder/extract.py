@@ -9,13 +9,19 @@ from acecoder.llm.parsing import extract_code_blocks
 
 
 def _defines(tree: ast.Module, name: str) -> bool:
-    return any(isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and n.name == name
-               for n in tree.body)
+    return any(
+        isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and n.name == name
+        for n in tree.body
+    )
 
 
 def _is_main_guard(node: ast.stmt) -> bool:
-    return (isinstance(node, ast.If) and isinstance(node.test, ast.Compare)
-            and isinstance(node.test.left, ast.Name) and node.test.left.id == "__name__")
+    return (
+        isinstance(node, ast.If)
+        and isinstance(node.test, ast.Compare)
+        and isinstance(node.test.left, ast.Name)
+        and node.test.left.id == "__name__"
+    )
 
 
 def _keep(node: ast.stmt) -> bool:
@@ -24,8 +30,10 @@ def _keep(node: ast.stmt) -> bool:
         return True
     if isinstance(node, ast.Assign | ast.AnnAssign):
         value = node.value
-        return value is not None and not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-                                             and n.func.id in ("print", "input") for n in ast.walk(value))
+        return value is not None and not any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("print", "input")
+            for n in ast.walk(value)
+        )
     return False
 
 

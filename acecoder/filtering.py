@@ -23,7 +23,9 @@ class FilterConfig:
     min_tests: int = 5
     reference_model: str | None = None  # sample references with this model instead of using the source's
     mutants_per_problem: int = 20  # 0 turns the mutation score off
-    mutant_timeout_s: float = 0.5  # per test: the reference answers in milliseconds; a looping mutant is caught
+    mutant_timeout_s: float = (
+        0.5  # per test: the reference answers in milliseconds; a looping mutant is caught
+    )
     batch_size: int = 64
     limit: int | None = None
     seed: int = 0
@@ -56,10 +58,17 @@ class FilterReport:
 
 def execution_rows(program_id: str, test_ids: list[str], result, run_id: str) -> list[dict[str, object]]:
     return [
-        {"program_id": program_id, "test_id": test_id, "status": verdict["status"],
-         "error_type": verdict.get("error_type"), "error_line": verdict.get("error_line"),
-         "category": verdict.get("category"), "message": verdict.get("message"),
-         "duration_ms": verdict.get("duration_ms"), "run_id": run_id}
+        {
+            "program_id": program_id,
+            "test_id": test_id,
+            "status": verdict["status"],
+            "error_type": verdict.get("error_type"),
+            "error_line": verdict.get("error_line"),
+            "category": verdict.get("category"),
+            "message": verdict.get("message"),
+            "duration_ms": verdict.get("duration_ms"),
+            "run_id": run_id,
+        }
         for test_id, verdict in zip(test_ids, result["tests"], strict=True)
     ]
 
@@ -69,7 +78,9 @@ def _drop_reason(verdict: dict[str, object]) -> str:
     return f"reference {verdict['status']}" + (f": {detail}" if detail else "")
 
 
-def filter_batch(problems: pl.DataFrame, tests: pl.DataFrame, pool, config: FilterConfig, run_id: str) -> dict:
+def filter_batch(
+    problems: pl.DataFrame, tests: pl.DataFrame, pool, config: FilterConfig, run_id: str
+) -> dict:
     """Verdicts for one batch of problems: rows for `programs`, `executions`, `tests` and `problems`."""
     from acecoder.sandbox import Job
 
@@ -80,11 +91,26 @@ def filter_batch(problems: pl.DataFrame, tests: pl.DataFrame, pool, config: Filt
         pid, reference = row["problem_id"], row["reference"]
         group = by_problem.get(pid)
         if not reference or group is None:
-            problem_updates.append({"problem_id": pid, "status": "dropped", "mutation_score": None,
-                                    "status_reason": "no reference program" if not reference else "no tests"})
+            problem_updates.append(
+                {
+                    "problem_id": pid,
+                    "status": "dropped",
+                    "mutation_score": None,
+                    "status_reason": "no reference program" if not reference else "no tests",
+                }
+            )
             continue
-        programs.append({"program_id": content_hash(pid, reference), "problem_id": pid, "code": reference,
-                         "policy": "reference", "normalized_hash": None, "sample_idx": None, "metadata": None})
+        programs.append(
+            {
+                "program_id": content_hash(pid, reference),
+                "problem_id": pid,
+                "code": reference,
+                "policy": "reference",
+                "normalized_hash": None,
+                "sample_idx": None,
+                "metadata": None,
+            }
+        )
         first_jobs.append(Job(id=pid, program=reference, tests=group["code"].to_list()))
     first = {r["id"]: r for r in pool.run(first_jobs)}
     rerun_jobs = []
@@ -95,7 +121,9 @@ def filter_batch(problems: pl.DataFrame, tests: pl.DataFrame, pool, config: Filt
         passing = [i for i, v in enumerate(result["tests"]) if v["status"] == "pass"]
         for i, verdict in enumerate(result["tests"]):
             if verdict["status"] != "pass":
-                test_updates.append({"test_id": group["test_id"][i], "kept": False, "drop_reason": _drop_reason(verdict)})
+                test_updates.append(
+                    {"test_id": group["test_id"][i], "kept": False, "drop_reason": _drop_reason(verdict)}
+                )
         if passing:
             rerun_jobs.append(Job(id=job.id, program=job.program, tests=[job.tests[i] for i in passing]))
         first[job.id]["passing"] = passing
@@ -107,8 +135,13 @@ def filter_batch(problems: pl.DataFrame, tests: pl.DataFrame, pool, config: Filt
         kept = []
         for position, i in enumerate(passing):
             stable = again is not None and again["tests"][position]["status"] == "pass"
-            test_updates.append({"test_id": group["test_id"][i], "kept": stable,
-                                 "drop_reason": None if stable else "flaky: verdict changed on a second run"})
+            test_updates.append(
+                {
+                    "test_id": group["test_id"][i],
+                    "kept": stable,
+                    "drop_reason": None if stable else "flaky: verdict changed on a second run",
+                }
+            )
             if stable:
                 kept.append(job.tests[i])
         kept_tests[job.id] = kept
@@ -116,12 +149,22 @@ def filter_batch(problems: pl.DataFrame, tests: pl.DataFrame, pool, config: Filt
     for job in first_jobs:
         kept = kept_tests[job.id]
         ok = len(kept) >= config.min_tests
-        problem_updates.append({
-            "problem_id": job.id, "status": "kept" if ok else "dropped",
-            "status_reason": None if ok else f"{len(kept)} tests left after filtering (< {config.min_tests})",
-            "mutation_score": scores.get(job.id) if ok else None,
-        })
-    return {"programs": programs, "executions": executions, "tests": test_updates, "problems": problem_updates}
+        problem_updates.append(
+            {
+                "problem_id": job.id,
+                "status": "kept" if ok else "dropped",
+                "status_reason": None
+                if ok
+                else f"{len(kept)} tests left after filtering (< {config.min_tests})",
+                "mutation_score": scores.get(job.id) if ok else None,
+            }
+        )
+    return {
+        "programs": programs,
+        "executions": executions,
+        "tests": test_updates,
+        "problems": problem_updates,
+    }
 
 
 def write_filter_rows(store: Store, rows: dict, run_id: str) -> None:
@@ -142,8 +185,9 @@ def _mutation_scores(jobs, kept_tests: dict[str, list[str]], pool, config: Filte
         if len(tests) < config.min_tests:
             continue
         for i, mutant in enumerate(sample_mutants(job.program, config.mutants_per_problem, seed=config.seed)):
-            mutant_jobs.append(Job(id=f"{job.id}:{i}", program=mutant.code, tests=tests,
-                                   timeout_s=config.mutant_timeout_s))
+            mutant_jobs.append(
+                Job(id=f"{job.id}:{i}", program=mutant.code, tests=tests, timeout_s=config.mutant_timeout_s)
+            )
             owners.append(job.id)
     killed: dict[str, list[bool]] = {}
     for owner, result in zip(owners, pool.run(mutant_jobs), strict=True):
@@ -162,9 +206,13 @@ def _references(problems: pl.DataFrame, store: Store, model: str, run_id: str) -
     first_tests = store.frame("problem_first_tests", staged=problems.select("problem_id"), n=2)
     examples = {pid: "\n".join(g.sort("idx")["code"]) for (pid,), g in first_tests.group_by("problem_id")}
     requests = [
-        ChatRequest.from_prompt(prompts.render(prompts.SOLVE, question=r["question"],
-                                               example_tests=examples.get(r["problem_id"], "")),
-                                temperature=0.0, max_tokens=2048)
+        ChatRequest.from_prompt(
+            prompts.render(
+                prompts.SOLVE, question=r["question"], example_tests=examples.get(r["problem_id"], "")
+            ),
+            temperature=0.0,
+            max_tokens=2048,
+        )
         for r in problems.iter_rows(named=True)
     ]
     references = []
@@ -174,8 +222,14 @@ def _references(problems: pl.DataFrame, store: Store, model: str, run_id: str) -
     return problems.with_columns(pl.Series("reference", references, dtype=pl.String))
 
 
-def filter_problems(store: Store, config: FilterConfig | None = None, *, pool=None, progress: bool = True,
-                    flow_run_id: str | None = None) -> FilterReport:
+def filter_problems(
+    store: Store,
+    config: FilterConfig | None = None,
+    *,
+    pool=None,
+    progress: bool = True,
+    flow_run_id: str | None = None,
+) -> FilterReport:
     """Filter every synthesized problem not yet filtered."""
     config = config or FilterConfig()
     report = FilterReport()

@@ -40,11 +40,15 @@ def signature_of(code: str, entry_point: str | None = None) -> Signature:
     functions = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
     chosen = next((f for f in functions if f.name == entry_point), None) if entry_point else None
     if chosen is None and entry_point is None:
-        chosen = next((f for f in functions if not f.name.startswith("_")), functions[0] if functions else None)
+        chosen = next(
+            (f for f in functions if not f.name.startswith("_")), functions[0] if functions else None
+        )
     if chosen is None:
         raise NoEntryPoint(f"no function {entry_point or ''} defined at the top level".replace("  ", " "))
     args = chosen.args
-    params = tuple((a.arg, a.annotation) for a in args.posonlyargs + args.args if a.arg not in ("self", "cls"))
+    params = tuple(
+        (a.arg, a.annotation) for a in args.posonlyargs + args.args if a.arg not in ("self", "cls")
+    )
     return Signature(chosen.name, params, chosen.returns)
 
 
@@ -73,8 +77,12 @@ def calls_in(text: str, name: str) -> list[Args]:
                 node = _leading_call(line[start:])
             if isinstance(node, ast.Compare):
                 node = node.left
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name \
-                    and not node.keywords:
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == name
+                and not node.keywords
+            ):
                 try:
                     args = tuple(ast.literal_eval(a) for a in node.args)
                 except (ValueError, SyntaxError, TypeError):
@@ -163,7 +171,9 @@ class InputGenerator:
                 return rng.choice(self.seen_values[int])
             return rng.choice((0, -value, value * 2, rng.randint(-20, 100)))
         if kind is float:
-            return rng.choice((value + 1.0, value - 1.0, value * 2.0, -value, 0.0, round(rng.uniform(-50, 50), 2)))
+            return rng.choice(
+                (value + 1.0, value - 1.0, value * 2.0, -value, 0.0, round(rng.uniform(-50, 50), 2))
+            )
         if kind is str:
             return self._mutate_str(value)
         if kind in (list, tuple):
@@ -208,8 +218,11 @@ class InputGenerator:
             roll = rng.random()
             step = rng.choice((-1, 1)) if roll < 0.6 else rng.randint(-5, 5) if roll < 0.85 else None
             number = int(digits) + step if step is not None else rng.randint(0, 10 ** len(digits) - 1)
-            replacement = str(max(number, 0)).zfill(len(digits))[-len(digits):] if digits[0] == "0" or \
-                rng.random() < 0.7 else str(max(number, 0))
+            replacement = (
+                str(max(number, 0)).zfill(len(digits))[-len(digits) :]
+                if digits[0] == "0" or rng.random() < 0.7
+                else str(max(number, 0))
+            )
             return value[: run.start()] + replacement + value[run.end() :]
         alphabet = string.ascii_lowercase + string.digits + " ,.-_"
         choice = rng.random()
@@ -258,8 +271,10 @@ class InputGenerator:
             return tuple(self.draw(a, depth + 1) for a in args)
         if name in ("dict", "Dict", "Mapping"):
             key, item = (args + [None, None])[:2]
-            return {self.draw(key or ast.Name("str"), depth + 1): self.draw(item, depth + 1)
-                    for _ in range(rng.randint(0, 4))}
+            return {
+                self.draw(key or ast.Name("str"), depth + 1): self.draw(item, depth + 1)
+                for _ in range(rng.randint(0, 4))
+            }
         # unannotated or unknown: an int is the likeliest useful guess
         return rng.choice((0, 1, 2, 5, -3, 10))
 

@@ -13,11 +13,32 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-_CMP_SWAP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
-             ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is}
-_ARITH_SWAP = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.FloorDiv, ast.FloorDiv: ast.Mult,
-               ast.Div: ast.Mult, ast.Mod: ast.FloorDiv, ast.Pow: ast.Mult, ast.BitAnd: ast.BitOr,
-               ast.BitOr: ast.BitAnd, ast.LShift: ast.RShift, ast.RShift: ast.LShift, ast.BitXor: ast.BitOr}
+_CMP_SWAP = {
+    ast.Lt: ast.LtE,
+    ast.LtE: ast.Lt,
+    ast.Gt: ast.GtE,
+    ast.GtE: ast.Gt,
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+    ast.In: ast.NotIn,
+    ast.NotIn: ast.In,
+    ast.Is: ast.IsNot,
+    ast.IsNot: ast.Is,
+}
+_ARITH_SWAP = {
+    ast.Add: ast.Sub,
+    ast.Sub: ast.Add,
+    ast.Mult: ast.FloorDiv,
+    ast.FloorDiv: ast.Mult,
+    ast.Div: ast.Mult,
+    ast.Mod: ast.FloorDiv,
+    ast.Pow: ast.Mult,
+    ast.BitAnd: ast.BitOr,
+    ast.BitOr: ast.BitAnd,
+    ast.LShift: ast.RShift,
+    ast.RShift: ast.LShift,
+    ast.BitXor: ast.BitOr,
+}
 
 
 @dataclass(frozen=True)
@@ -117,8 +138,11 @@ def _apply(tree: ast.Module, operator: str, index: int) -> ast.Module | None:
     kinds, edit = OPERATORS[operator]
     mutated = copy.deepcopy(tree)
     parents = {child: parent for parent in ast.walk(mutated) for child in ast.iter_child_nodes(parent)}
-    sites = [n for n in ast.walk(mutated) if isinstance(n, kinds) and not _is_docstring(n, parents)
-             and _inside_function(n, parents)]
+    sites = [
+        n
+        for n in ast.walk(mutated)
+        if isinstance(n, kinds) and not _is_docstring(n, parents) and _inside_function(n, parents)
+    ]
     if index >= len(sites):
         return None
     node = sites[index]

@@ -28,8 +28,13 @@ class PairsReport:
     histogram: str | None = None
 
 
-def make_pairs(store: Store, rule: PairRule | None = None, *, histogram: Path | None = None,
-               flow_run_id: str | None = None) -> PairsReport:
+def make_pairs(
+    store: Store,
+    rule: PairRule | None = None,
+    *,
+    histogram: Path | None = None,
+    flow_run_id: str | None = None,
+) -> PairsReport:
     """Insert the pairs the rule selects (those already stored are kept) and summarise."""
     rule = rule or PairRule()
     report = PairsReport()
@@ -56,11 +61,17 @@ def save_histogram(store: Store, path: Path) -> Path:
 
     frame = store.frame("pass_rate_histogram")
     fig, ax = plt.subplots(figsize=(7, 4), dpi=110)
-    groups = [(name, g["pass_rate"].to_numpy()) for (name,), g in frame.sort("policy").group_by("policy",
-                                                                                                 maintain_order=True)]
+    groups = [
+        (name, g["pass_rate"].to_numpy())
+        for (name,), g in frame.sort("policy").group_by("policy", maintain_order=True)
+    ]
     if groups:
-        ax.hist([values for _, values in groups], bins=[i / 10 for i in range(11)], stacked=True,
-                label=[name for name, _ in groups])
+        ax.hist(
+            [values for _, values in groups],
+            bins=[i / 10 for i in range(11)],
+            stacked=True,
+            label=[name for name, _ in groups],
+        )
         ax.legend(fontsize=8)
     ax.set_xlabel("pass rate (tests passed / tests kept)")
     ax.set_ylabel("programs")

@@ -3,9 +3,7 @@ and reranking all build their inputs here so they can never drift apart."""
 
 from __future__ import annotations
 
-PROMPT_PREFIX = (
-    "Please provide a self-contained Python script that solves the following problem in a markdown code block:"
-)
+PROMPT_PREFIX = "Please provide a self-contained Python script that solves the following problem in a markdown code block:"
 RESPONSE_PREFIX = (
     "Below is a Python script with a self-contained function that solves the problem and passes "
     "corresponding tests:"

@@ -45,9 +45,15 @@ class SampleReport:
 
 
 def program_row(problem_id: str, code: str, policy: str, index: int, metadata: dict | None = None) -> dict:
-    return {"program_id": content_hash(problem_id, code), "problem_id": problem_id, "code": code, "policy": policy,
-            "normalized_hash": normalized_hash(code), "sample_idx": index,
-            "metadata": json.dumps(metadata) if metadata else None}
+    return {
+        "program_id": content_hash(problem_id, code),
+        "problem_id": problem_id,
+        "code": code,
+        "policy": policy,
+        "normalized_hash": normalized_hash(code),
+        "sample_idx": index,
+        "metadata": json.dumps(metadata) if metadata else None,
+    }
 
 
 def mutant_programs(problem_id: str, reference: str, n: int, seed: int) -> list[dict]:
@@ -67,13 +73,16 @@ def mutant_programs(problem_id: str, reference: str, n: int, seed: int) -> list[
         if not seconds:
             break
         second = rng.choice(seconds)
-        rows.append(program_row(problem_id, second.code, f"mutant:{base.operator}+{second.operator}", len(rows)))
+        rows.append(
+            program_row(problem_id, second.code, f"mutant:{base.operator}+{second.operator}", len(rows))
+        )
     unique = {r["program_id"]: r for r in rows[:n]}
     return list(unique.values())
 
 
-def sample_programs(store: Store, config: SampleConfig | None = None, *, client=None,
-                    flow_run_id: str | None = None) -> SampleReport:
+def sample_programs(
+    store: Store, config: SampleConfig | None = None, *, client=None, flow_run_id: str | None = None
+) -> SampleReport:
     """Sample programs for every kept problem that has no programs from this policy yet."""
     config = config or SampleConfig()
     policy_key = "llm" if config.policy == "llm" else "mutants"
@@ -84,25 +93,41 @@ def sample_programs(store: Store, config: SampleConfig | None = None, *, client=
 
         model = config.model or get_settings().policy_model
     # a problem counts as sampled by the mutants policy once it has a mutant, by a model once it has its programs
-    todo = store.frame("sample_pending", policy=model or "", policy_prefix="mutant:" if model is None else None,
-                       limit=config.limit)
+    todo = store.frame(
+        "sample_pending",
+        policy=model or "",
+        policy_prefix="mutant:" if model is None else None,
+        limit=config.limit,
+    )
     report.problems = todo.height
     if todo.height == 0:
         return report
     with store.tracked_run("sample", {"model": model, **asdict(config)}, flow_run_id) as (run_id, metrics):
         report.run_id = run_id
         if policy_key == "mutants":
-            rows = [row for r in todo.iter_rows(named=True)
-                    for row in mutant_programs(r["problem_id"], r["reference"], config.n, config.seed)]
+            rows = [
+                row
+                for r in todo.iter_rows(named=True)
+                for row in mutant_programs(r["problem_id"], r["reference"], config.n, config.seed)
+            ]
         else:
             rows = _llm_programs(todo, store, model, config, run_id, report, client)
-        report.programs = store.insert("programs_insert", pl.DataFrame(rows, infer_schema_length=None), run_id=run_id)
+        report.programs = store.insert(
+            "programs_insert", pl.DataFrame(rows, infer_schema_length=None), run_id=run_id
+        )
         metrics.update(asdict(report))
     return report
 
 
-def _llm_programs(todo: pl.DataFrame, store: Store, model: str, config: SampleConfig, run_id: str,
-                  report: SampleReport, client) -> list[dict]:
+def _llm_programs(
+    todo: pl.DataFrame,
+    store: Store,
+    model: str,
+    config: SampleConfig,
+    run_id: str,
+    report: SampleReport,
+    client,
+) -> list[dict]:
     from acecoder import prompts
     from acecoder.extract import extract_program
     from acecoder.llm import ChatFailure, ChatRequest, LLMClient, LLMConfig
@@ -115,8 +140,14 @@ def _llm_programs(todo: pl.DataFrame, store: Store, model: str, config: SampleCo
     first_test = dict(zip(first["problem_id"], first["code"], strict=True))
     requests = [
         ChatRequest.from_prompt(
-            prompts.render(prompts.SOLVE, question=r["question"], example_tests=first_test.get(r["problem_id"], "")),
-            model=model, temperature=config.temperature, top_p=config.top_p, max_tokens=config.max_tokens, n=config.n,
+            prompts.render(
+                prompts.SOLVE, question=r["question"], example_tests=first_test.get(r["problem_id"], "")
+            ),
+            model=model,
+            temperature=config.temperature,
+            top_p=config.top_p,
+            max_tokens=config.max_tokens,
+            n=config.n,
         )
         for r in todo.iter_rows(named=True)
     ]

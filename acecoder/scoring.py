@@ -27,9 +27,15 @@ def score_batch(programs: pl.DataFrame, tests: pl.DataFrame, pool, run_id: str) 
 
     by_problem = {pid: group.sort("idx") for (pid,), group in tests.group_by("problem_id")}
     reference_ms = {pid: _reference_ms(group) for pid, group in by_problem.items()}
-    jobs = [Job(id=row["program_id"], program=row["code"], tests=by_problem[row["problem_id"]]["code"].to_list(),
-                reference_ms=reference_ms[row["problem_id"]])
-            for row in programs.iter_rows(named=True)]
+    jobs = [
+        Job(
+            id=row["program_id"],
+            program=row["code"],
+            tests=by_problem[row["problem_id"]]["code"].to_list(),
+            reference_ms=reference_ms[row["problem_id"]],
+        )
+        for row in programs.iter_rows(named=True)
+    ]
     problem_of = dict(zip(programs["program_id"], programs["problem_id"], strict=True))
     rows: list[dict] = []
     for result in pool.run_batch(jobs):
@@ -53,8 +59,15 @@ def write_scores(store: Store, rows: list[dict]) -> int:
         return store.insert("executions_insert", rows)
 
 
-def score_programs(store: Store, *, pool=None, batch_size: int = 256, limit: int | None = None,
-                   progress: bool = True, flow_run_id: str | None = None) -> ScoreReport:
+def score_programs(
+    store: Store,
+    *,
+    pool=None,
+    batch_size: int = 256,
+    limit: int | None = None,
+    progress: bool = True,
+    flow_run_id: str | None = None,
+) -> ScoreReport:
     """Run every program of a kept problem that has no verdicts yet against the problem's kept tests."""
     report = ScoreReport()
     todo = store.frame("score_pending", limit=limit)
@@ -68,7 +81,10 @@ def score_programs(store: Store, *, pool=None, batch_size: int = 256, limit: int
 
         pool = own_pool = SandboxPool(workers=get_settings().sandbox_workers or None, limits=sandbox_limits())
     try:
-        with store.tracked_run("score", {"batch_size": batch_size, "limit": limit}, flow_run_id) as (run_id, metrics):
+        with store.tracked_run("score", {"batch_size": batch_size, "limit": limit}, flow_run_id) as (
+            run_id,
+            metrics,
+        ):
             report.run_id = run_id
             with tqdm(total=todo.height, desc="score", unit="program", disable=not progress) as bar:
                 for start in range(0, todo.height, batch_size):

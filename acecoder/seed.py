@@ -45,8 +45,11 @@ def _parse_file(path: Path) -> list[SeedFunction]:
         docstring = ast.get_docstring(node) or ""
         instruction = " ".join(docstring.split("\n\n")[0].split())
         # examples that show an exception (doctest's exc_msg) document errors, not values
-        examples = [(ex.source.strip(), ex.want.strip()) for ex in parser.get_examples(docstring)
-                    if ex.exc_msg is None]
+        examples = [
+            (ex.source.strip(), ex.want.strip())
+            for ex in parser.get_examples(docstring)
+            if ex.exc_msg is None
+        ]
         functions.append(
             SeedFunction(
                 name=node.name,
@@ -54,7 +57,9 @@ def _parse_file(path: Path) -> list[SeedFunction]:
                 instruction=instruction,
                 solution=ast.get_source_segment(source, node) + "\n",
                 examples=examples,
-                parameters=[(a.arg, ast.unparse(a.annotation) if a.annotation else "") for a in node.args.args],
+                parameters=[
+                    (a.arg, ast.unparse(a.annotation) if a.annotation else "") for a in node.args.args
+                ],
                 returns=ast.unparse(node.returns) if node.returns else "",
             )
         )

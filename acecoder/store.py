@@ -140,8 +140,9 @@ class Store:
         self.run("run_finish", run_id=run_id, status=status, metrics=json.dumps(dict(metrics), default=str))
 
     @contextmanager
-    def tracked_run(self, stage: str, params: Mapping[str, Any], flow_run_id: str | None = None
-                    ) -> Iterator[tuple[str, dict[str, Any]]]:
+    def tracked_run(
+        self, stage: str, params: Mapping[str, Any], flow_run_id: str | None = None
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
         """A `runs` row around a stage: yields (run_id, metrics dict to fill); marks failures.
 
         `flow_run_id` links the row to the orchestrator's run (Prefect passes its flow run id)."""
@@ -151,8 +152,9 @@ class Store:
 
 
 @contextmanager
-def detached_run(db: str | Path, stage: str, params: Mapping[str, Any], flow_run_id: str | None = None
-                 ) -> Iterator[tuple[str, dict[str, Any]]]:
+def detached_run(
+    db: str | Path, stage: str, params: Mapping[str, Any], flow_run_id: str | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """`Store.tracked_run` for long stages (reward-model training, evaluation): the file is open only while
     the row is written, so other stages can use the database while the work runs."""
     with Store(db) as store:

@@ -21,15 +21,48 @@ from acecoder.ingest import IngestConfig, ingest
 from acecoder.store import Store
 
 TARGET_ROWS_PER_S = 20_000
-WORDS = ["alpha", "beta", "gamma", "delta", "total", "count", "index", "value", "item", "node", "edge", "weight", "score", "limit", "offset", "buffer", "cache", "queue", "stack", "left", "right", "start", "end", "width", "height", "price", "amount", "rate", "label", "key"]
+WORDS = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "total",
+    "count",
+    "index",
+    "value",
+    "item",
+    "node",
+    "edge",
+    "weight",
+    "score",
+    "limit",
+    "offset",
+    "buffer",
+    "cache",
+    "queue",
+    "stack",
+    "left",
+    "right",
+    "start",
+    "end",
+    "width",
+    "height",
+    "price",
+    "amount",
+    "rate",
+    "label",
+    "key",
+]
 OPS = ["+", "-", "*", "//", "%"]
 
 
 def random_function(rng: random.Random, i: int) -> str:
     name = f"{rng.choice(WORDS)}_{rng.choice(WORDS)}_{i}"
     args = rng.sample(WORDS, rng.randint(1, 3))
-    lines = [f"def {name}({', '.join(f'{a}: int' for a in args)}) -> int:",
-             f'    """Combine {", ".join(args)} into a {rng.choice(WORDS)} figure."""']
+    lines = [
+        f"def {name}({', '.join(f'{a}: int' for a in args)}) -> int:",
+        f'    """Combine {", ".join(args)} into a {rng.choice(WORDS)} figure."""',
+    ]
     local = list(args)
     for _ in range(rng.randint(3, 10)):
         target = rng.choice(WORDS) + str(rng.randint(0, 99))
@@ -58,20 +91,34 @@ def make_rows(n: int, seed: int = 0) -> list[dict[str, str]]:
             continue
         if roll < 0.10 and rows:
             source = rng.choice(rows)
-            rows.append({"problem": source["problem"],
-                         "solution": source["solution"].replace("\n    return", "\n    # done\n    return", 1)})
+            rows.append(
+                {
+                    "problem": source["problem"],
+                    "solution": source["solution"].replace("\n    return", "\n    # done\n    return", 1),
+                }
+            )
             continue
         if roll < 0.13:
-            rows.append({"problem": f"Explain {rng.choice(WORDS)} {i}.", "solution": "It depends on the " * 5})
+            rows.append(
+                {"problem": f"Explain {rng.choice(WORDS)} {i}.", "solution": "It depends on the " * 5}
+            )
             continue
-        problem = rng.choice(prompts) if roll < 0.135 else f"Write a function about {rng.choice(WORDS)} number {i}."
-        rows.append({"problem": problem,
-                     "solution": f"Here is a solution:\n```python\n{random_function(rng, i)}```\nIt runs in O(1)."})
+        problem = (
+            rng.choice(prompts) if roll < 0.135 else f"Write a function about {rng.choice(WORDS)} number {i}."
+        )
+        rows.append(
+            {
+                "problem": problem,
+                "solution": f"Here is a solution:\n```python\n{random_function(rng, i)}```\nIt runs in O(1).",
+            }
+        )
     return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
@@ -79,14 +126,21 @@ def main() -> None:
         path = Path(tmp) / "magicoder_like.jsonl"
         started = time.perf_counter()
         path.write_text("".join(json.dumps(r) + "\n" for r in make_rows(args.rows)))
-        print(f"generated {args.rows:,} rows in {time.perf_counter() - started:.1f} s ({path.stat().st_size / 1e6:.0f} MB)")
+        print(
+            f"generated {args.rows:,} rows in {time.perf_counter() - started:.1f} s ({path.stat().st_size / 1e6:.0f} MB)"
+        )
         with Store(Path(tmp) / "bench.duckdb") as store:
             started = time.perf_counter()
             report = ingest(str(path), store, IngestConfig(workers=args.workers))
             seconds = time.perf_counter() - started
     rate = args.rows / seconds
-    peak_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    peak_mb = (
+        max(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        )
+        / 1024
+    )
     print(f"{'rows':<34}{args.rows:>12,}")
     print(f"{'inserted':<34}{report.inserted:>12,}")
     print(f"{'exact duplicates':<34}{report.exact_duplicates:>12,}")
@@ -96,7 +150,9 @@ def main() -> None:
     print(f"{'seconds':<34}{seconds:>12.2f}")
     print(f"{'peak RSS (MB)':<34}{peak_mb:>12.0f}")
     print(f"{'rows/s (acecoder ingest)':<34}{rate:>12,.0f}")
-    print(f"{'rows/s (target)':<34}{TARGET_ROWS_PER_S:>12,}   {'met' if rate >= TARGET_ROWS_PER_S else 'NOT met'}")
+    print(
+        f"{'rows/s (target)':<34}{TARGET_ROWS_PER_S:>12,}   {'met' if rate >= TARGET_ROWS_PER_S else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

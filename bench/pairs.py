@@ -56,14 +56,20 @@ def plain(store: Store, rule: PairRule) -> int:
             if c_rate < rule.min_chosen - 1e-9:
                 break
             for r_rate, r_id in rates:
-                if r_id != c_id and r_rate > rule.min_rejected + 1e-9 and c_rate - r_rate >= rule.min_gap - 1e-9:
+                if (
+                    r_id != c_id
+                    and r_rate > rule.min_rejected + 1e-9
+                    and c_rate - r_rate >= rule.min_gap - 1e-9
+                ):
                     chosen.append((c_rate - r_rate, c_id, r_id))
         pairs += min(len(chosen), rule.max_per_problem)
     return pairs
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--problems", type=int, default=62_500)
     parser.add_argument("--programs-per-problem", type=int, default=16)
     parser.add_argument("--tests", type=int, default=16)
@@ -83,8 +89,10 @@ def main() -> None:
         duck_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
         summary = store.con.execute("SELECT count(*), avg(pass_rate) FROM pass_rates").fetchall()[0]
         print(f"{'':<28}{'seconds':>10}{'pairs':>12}")
-        print(f"{'duckdb (pass_rates+pairs)':<28}{duck_s:>10.1f}{selected.height:>12,}   "
-              f"programs {summary[0]:,}, mean pass rate {summary[1]:.3f}, peak RSS so far {duck_peak:.2f} GiB")
+        print(
+            f"{'duckdb (pass_rates+pairs)':<28}{duck_s:>10.1f}{selected.height:>12,}   "
+            f"programs {summary[0]:,}, mean pass rate {summary[1]:.3f}, peak RSS so far {duck_peak:.2f} GiB"
+        )
         if not args.skip_plain:
             started = time.perf_counter()
             pairs = plain(store, rule)

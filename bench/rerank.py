@@ -21,7 +21,9 @@ from rich.console import Console
 from acecoder.rerank.compare import compare_methods
 from acecoder.settings import REPO_ROOT
 
-SAMPLES = REPO_ROOT.parent / "shared" / "data" / "generations" / "humaneval_codegen16b_t0.8_n100.samples.jsonl.gz"
+SAMPLES = (
+    REPO_ROOT.parent / "shared" / "data" / "generations" / "humaneval_codegen16b_t0.8_n100.samples.jsonl.gz"
+)
 TARGET_POINTS_OVER_RANDOM = 10.0
 
 
@@ -40,20 +42,34 @@ def main() -> None:
     console = Console()
 
     started = time.perf_counter()
-    comparison = compare_methods(args.samples, "humaneval", args.methods.split(","), plus_benchmark="humaneval+",
-                                 n=args.n, tasks=args.tasks, model_path=args.model, seed=args.seed,
-                                 generated_inputs=args.inputs, workers=args.workers)
+    comparison = compare_methods(
+        args.samples,
+        "humaneval",
+        args.methods.split(","),
+        plus_benchmark="humaneval+",
+        n=args.n,
+        tasks=args.tasks,
+        model_path=args.model,
+        seed=args.seed,
+        generated_inputs=args.inputs,
+        workers=args.workers,
+    )
     total_s = time.perf_counter() - started
     console.print(comparison.table())
     for name, seconds in comparison.evaluate_s.items():
-        console.print(f"evaluate ({name}): {seconds:.1f} s for {comparison.tasks * comparison.n:,} candidates",
-                      highlight=False)
+        console.print(
+            f"evaluate ({name}): {seconds:.1f} s for {comparison.tasks * comparison.n:,} candidates",
+            highlight=False,
+        )
     console.print(f"whole run: {total_s:.1f} s", highlight=False)
     if "exec" in comparison.rows:
         gain = comparison.gain_over_random("exec")
         verdict = "meets" if gain >= TARGET_POINTS_OVER_RANDOM else "misses"
-        console.print(f"exec is {gain:+.1f} points over random on base tests ({verdict} the "
-                      f"+{TARGET_POINTS_OVER_RANDOM:.0f} target)", highlight=False)
+        console.print(
+            f"exec is {gain:+.1f} points over random on base tests ({verdict} the "
+            f"+{TARGET_POINTS_OVER_RANDOM:.0f} target)",
+            highlight=False,
+        )
     if args.json:
         args.json.write_text(json.dumps(comparison.to_dict(), indent=2) + "\n")
 

@@ -104,7 +104,9 @@ def main() -> None:
     parser.add_argument("--tests", type=int, default=16)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
-        "--fork-per-test", action="store_true", help="the sandbox forks a process per test (Limits.fork_per_test)"
+        "--fork-per-test",
+        action="store_true",
+        help="the sandbox forks a process per test (Limits.fork_per_test)",
     )
     args = parser.parse_args()
 
@@ -115,8 +117,10 @@ def main() -> None:
         warm_pool(pool, answers[:16], tests[:16])  # workers started and warm before timing
         pooled, pooled_mean = timed(lambda: warm_pool(pool, answers, tests), args.repeats)
     fresh, fresh_mean = timed(lambda: fresh_processes(answers, tests), args.repeats)
-    print(f"one GRPO batch: {args.completions} completions x {args.tests} tests, {os.cpu_count()} cores, "
-          f"median of {args.repeats} (load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"one GRPO batch: {args.completions} completions x {args.tests} tests, {os.cpu_count()} cores, "
+        f"median of {args.repeats} (load average {os.getloadavg()[0]:.1f})"
+    )
     mode = "a fork per test" if args.fork_per_test else "tests in one process"
     rows = (
         (f"warm sandbox pool, {mode}:", f"{pooled:7.3f} s   mean pass rate {pooled_mean:.3f}"),

@@ -70,7 +70,9 @@ def main() -> None:
         f"{args.workers} sandbox workers, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
     )
     print(f"  {'':<44}{'per second':>12}")
-    print(f"  {'generate (compose + infer tests + check)':<44}{report.kept / seconds:>12.1f}   {seconds:.1f} s in all")
+    print(
+        f"  {'generate (compose + infer tests + check)':<44}{report.kept / seconds:>12.1f}   {seconds:.1f} s in all"
+    )
     print(f"  {'candidates through test inference':<44}{report.candidates / seconds:>12.1f}")
     print(f"  {'reference: composer alone, no execution':<44}{composer_rate:>12.1f}")
     depth_counts = kept.group_by("depth").len().sort("depth")
@@ -80,9 +82,13 @@ def main() -> None:
     print(f"parameters:       {describe(kept['params'])}")
     print(f"combinators/task: {describe(kept['combinators'])}")
     print("by depth (tasks with each combinator):")
-    with pl.Config(tbl_cols=-1, tbl_width_chars=160, tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True):
+    with pl.Config(
+        tbl_cols=-1, tbl_width_chars=160, tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True
+    ):
         print(by_depth)
-    print("rejected:         " + (", ".join(f"{k}: {v}" for k, v in sorted(report.rejected.items())) or "none"))
+    print(
+        "rejected:         " + (", ".join(f"{k}: {v}" for k, v in sorted(report.rejected.items())) or "none")
+    )
 
 
 if __name__ == "__main__":

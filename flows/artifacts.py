@@ -41,5 +41,7 @@ def summary_markdown(store: Store, histogram: Path) -> str:
 
 def publish_summary(store: Store, histogram: Path) -> str:
     text = summary_markdown(store, histogram)
-    create_markdown_artifact(key="acecoder-summary", markdown=text, description="counts, pass rates and pairs")
+    create_markdown_artifact(
+        key="acecoder-summary", markdown=text, description="counts, pass rates and pairs"
+    )
     return text

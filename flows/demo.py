@@ -40,13 +40,19 @@ def main() -> None:
     if "rm-train" in results:
         trained = results["rm-train"]
         pairwise = trained["eval"].get("pairwise", {})
-        console.print(f"reward model in {trained['output_dir']}: held-out pairwise accuracy "
-                      f"{pairwise.get('accuracy', float('nan')):.3f} on {pairwise.get('pairs', 0):,} pairs of "
-                      f"{pairwise.get('problems', 0):,} held-out problems", highlight=False)
+        console.print(
+            f"reward model in {trained['output_dir']}: held-out pairwise accuracy "
+            f"{pairwise.get('accuracy', float('nan')):.3f} on {pairwise.get('pairs', 0):,} pairs of "
+            f"{pairwise.get('problems', 0):,} held-out problems",
+            highlight=False,
+        )
     if "rerank" in results:
         console.print(Comparison.from_dict(results["rerank"]).table())
-    console.print(f"pipeline finished in {seconds:.0f} s; pairs exported to data/export/pairs, "
-                  f"histogram at data/reports/pass_rates.png", highlight=False)
+    console.print(
+        f"pipeline finished in {seconds:.0f} s; pairs exported to data/export/pairs, "
+        f"histogram at data/reports/pass_rates.png",
+        highlight=False,
+    )
     if os.environ.get("ACECODER_DEMO_VERBOSE"):
         console.print(results)
 

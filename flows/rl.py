@@ -6,7 +6,6 @@ sandbox rewards, and optionally evaluate the policy on HumanEval+/MBPP+. Each ta
     python -m flows.rl --model M --data runs/rl-prompts --evaluate
 """
 
-
 import argparse
 from dataclasses import asdict
 from pathlib import Path
@@ -39,23 +38,45 @@ def eval_task(config: EvalConfig):
 
 
 @flow(name="rl", log_prints=True)
-def rl_flow(model: str | None = None, data: Path | None = None, from_db: bool = False, db: Path | None = None,
-            hard_only: bool = False, limit: int | None = None, prompt_style: str = "plain",
-            rewards: dict[str, float] | None = None, fine_grained: bool = True, max_steps: int | None = None,
-            out: Path = Path("runs/rl"), evaluate: bool = False, eval_limit: int | None = 20) -> dict:
+def rl_flow(
+    model: str | None = None,
+    data: Path | None = None,
+    from_db: bool = False,
+    db: Path | None = None,
+    hard_only: bool = False,
+    limit: int | None = None,
+    prompt_style: str = "plain",
+    rewards: dict[str, float] | None = None,
+    fine_grained: bool = True,
+    max_steps: int | None = None,
+    out: Path = Path("runs/rl"),
+    evaluate: bool = False,
+    eval_limit: int | None = 20,
+) -> dict:
     """`from_db` exports the database's kept problems to OUT/prompts first and trains on them."""
     logger = get_run_logger()
     if from_db:
         data = export_task(db, out / "prompts")
-    config = RLConfig(out=out, model=model, data=data, hard_only=hard_only, limit=limit, prompt_style=prompt_style,
-                      rewards=rewards or {"binary": 1.0}, fine_grained=fine_grained, max_steps=max_steps)
+    config = RLConfig(
+        out=out,
+        model=model,
+        data=data,
+        hard_only=hard_only,
+        limit=limit,
+        prompt_style=prompt_style,
+        rewards=rewards or {"binary": 1.0},
+        fine_grained=fine_grained,
+        max_steps=max_steps,
+    )
     if config.demonstration:
         logger.warning(DEMONSTRATION_NOTICE)
     report = train_task(config)
     logger.info("rl: %s steps on %s problems, policy in %s", report.steps, report.problems, report.model_dir)
     summary = {**asdict(report), "model_dir": str(report.model_dir)}
     if evaluate:
-        scores = eval_task(EvalConfig(model=str(report.model_dir), limit=eval_limit, prompt_style=prompt_style))
+        scores = eval_task(
+            EvalConfig(model=str(report.model_dir), limit=eval_limit, prompt_style=prompt_style)
+        )
         summary["evaluation"] = [asdict(score) for score in scores]
     return summary
 
@@ -70,8 +91,17 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("runs/rl"))
     parser.add_argument("--evaluate", action="store_true")
     args = parser.parse_args()
-    print(rl_flow(model=args.model, data=args.data, from_db=args.from_db, hard_only=args.hard_only,
-                  max_steps=args.max_steps, out=args.out, evaluate=args.evaluate))
+    print(
+        rl_flow(
+            model=args.model,
+            data=args.data,
+            from_db=args.from_db,
+            hard_only=args.hard_only,
+            max_steps=args.max_steps,
+            out=args.out,
+            evaluate=args.evaluate,
+        )
+    )
 
 
 if __name__ == "__main__":

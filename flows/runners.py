@@ -13,12 +13,20 @@ def make_task_runner(kind: str = "threads", address: str | None = None, workers:
         try:
             from prefect_dask import DaskTaskRunner
         except ImportError as exc:
-            raise RuntimeError("the dask task runner needs prefect-dask: pip install 'acecoder[dask]'") from exc
+            raise RuntimeError(
+                "the dask task runner needs prefect-dask: pip install 'acecoder[dask]'"
+            ) from exc
         if address:
             return DaskTaskRunner(address=address)
         # processes, one thread each: each worker process keeps its own warm sandbox pool
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers or 2, "threads_per_worker": 1,
-                                              "processes": True, "dashboard_address": None})
+        return DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": workers or 2,
+                "threads_per_worker": 1,
+                "processes": True,
+                "dashboard_address": None,
+            }
+        )
     if kind == "ray":
         try:
             from prefect_ray import RayTaskRunner

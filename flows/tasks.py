@@ -37,7 +37,9 @@ def synth_llm_task(store, config, flow_run_id):
 # Pure function of its inputs (the reference is deterministic, inputs are seeded): safe to cache.
 @task(name="infer-tests", tags=["sandbox"], cache_policy=INPUTS + TASK_SOURCE)
 def infer_tests_task(rows, max_tests, inputs_per_problem, seed):
-    return infer_tests(rows, shared_pool(), max_tests=max_tests, inputs_per_problem=inputs_per_problem, seed=seed)
+    return infer_tests(
+        rows, shared_pool(), max_tests=max_tests, inputs_per_problem=inputs_per_problem, seed=seed
+    )
 
 
 @task(name="store-problems", cache_policy=NO_CACHE)

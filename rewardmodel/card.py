@@ -47,7 +47,13 @@ def _table(rows: dict[str, Any], header: tuple[str, str] = ("", "")) -> str:
             return "n/a"
         if isinstance(value, bool):
             return "yes" if value else "no"
-        return f"{value:.3f}" if isinstance(value, float) else f"{value:,}" if isinstance(value, int) else str(value)
+        return (
+            f"{value:.3f}"
+            if isinstance(value, float)
+            else f"{value:,}"
+            if isinstance(value, int)
+            else str(value)
+        )
 
     lines = [f"| {header[0]} | {header[1]} |", "|---|---|"]
     lines += [f"| {key} | {shown(value)} |" for key, value in rows.items()]
@@ -56,14 +62,22 @@ def _table(rows: dict[str, Any], header: tuple[str, str] = ("", "")) -> str:
 
 def _data_section(summary: dict[str, Any]) -> str:
     data = summary.get("data", {})
-    return "## Data\n\n" + _table({
-        "source": summary.get("source"),
-        "pairs": data.get("pairs"),
-        "train pairs / problems": f"{data.get('train_pairs', 0):,} / {data.get('train_problems', 0):,}",
-        "held-out pairs / problems": f"{data.get('held_out_pairs', 0):,} / {data.get('held_out_problems', 0):,}",
-        f"pairs with their program cut to {summary.get('max_length')} tokens": data.get("truncated_pairs"),
-        "pairs left out (too long)": data.get("dropped_pairs"),
-    }) + "\nThe split is by problem: no problem has pairs on both sides.\n"
+    return (
+        "## Data\n\n"
+        + _table(
+            {
+                "source": summary.get("source"),
+                "pairs": data.get("pairs"),
+                "train pairs / problems": f"{data.get('train_pairs', 0):,} / {data.get('train_problems', 0):,}",
+                "held-out pairs / problems": f"{data.get('held_out_pairs', 0):,} / {data.get('held_out_problems', 0):,}",
+                f"pairs with their program cut to {summary.get('max_length')} tokens": data.get(
+                    "truncated_pairs"
+                ),
+                "pairs left out (too long)": data.get("dropped_pairs"),
+            }
+        )
+        + "\nThe split is by problem: no problem has pairs on both sides.\n"
+    )
 
 
 def _training_section(config: dict[str, Any], summary: dict[str, Any]) -> str:
@@ -75,7 +89,8 @@ def _training_section(config: dict[str, Any], summary: dict[str, Any]) -> str:
         "scheduler / warmup": f"{trainer.get('lr_scheduler_type')} / {trainer.get('warmup_steps')}",
         "pairs per device x devices x accumulation": (
             f"{trainer.get('per_device_train_batch_size')} x {trainer.get('world_size')} x "
-            f"{trainer.get('gradient_accumulation_steps')}"),
+            f"{trainer.get('gradient_accumulation_steps')}"
+        ),
         "max length (tokens)": summary.get("max_length"),
         "too-long pairs": config.get("truncation"),
         "precision": "bf16" if trainer.get("bf16") else "fp32",
@@ -83,28 +98,47 @@ def _training_section(config: dict[str, Any], summary: dict[str, Any]) -> str:
         "LoRA": f"r={config.get('lora_r')}, alpha={config.get('lora_alpha')}" if config.get("lora") else "no",
         "seed / split seed": f"{config.get('seed')} / {config.get('split_seed')}",
     }
-    metrics = {key.replace("_", " "): value for key, value in summary.get("train_metrics", {}).items()
-               if key in SHOWN_TRAIN_METRICS}
-    return "## Training\n\n" + _table(settings, ("setting", "value")) + "\n" + _table(metrics, ("metric", "value"))
+    metrics = {
+        key.replace("_", " "): value
+        for key, value in summary.get("train_metrics", {}).items()
+        if key in SHOWN_TRAIN_METRICS
+    }
+    return (
+        "## Training\n\n"
+        + _table(settings, ("setting", "value"))
+        + "\n"
+        + _table(metrics, ("metric", "value"))
+    )
 
 
 def _evaluation_section(results: dict[str, Any] | None) -> str:
     if results is None:
         return "## Evaluation\n\nNot evaluated yet: `acecoder rm eval MODEL_DIR`.\n"
     pairwise, ranks, bon = results["pairwise"], results["rank_correlation"], results["best_of_n"]
-    text = "## Evaluation (held-out problems)\n\n" + _table({
-        "pairwise accuracy": pairwise["accuracy"],
-        "pairs / problems": f"{pairwise['pairs']:,} / {pairwise['problems']:,}",
-        **{f"accuracy, pass-rate gap {b['gap']} ({b['pairs']:,} pairs)": b["accuracy"] for b in pairwise["by_gap"]},
-        f"Spearman(score, pass rate), {ranks['programs']:,} programs": ranks["spearman"],
-        f"Spearman within problem, mean over {ranks['problems']:,} problems": ranks["within_problem_spearman"],
-    }, ("metric", "value"))
+    text = "## Evaluation (held-out problems)\n\n" + _table(
+        {
+            "pairwise accuracy": pairwise["accuracy"],
+            "pairs / problems": f"{pairwise['pairs']:,} / {pairwise['problems']:,}",
+            **{
+                f"accuracy, pass-rate gap {b['gap']} ({b['pairs']:,} pairs)": b["accuracy"]
+                for b in pairwise["by_gap"]
+            },
+            f"Spearman(score, pass rate), {ranks['programs']:,} programs": ranks["spearman"],
+            f"Spearman within problem, mean over {ranks['problems']:,} problems": ranks[
+                "within_problem_spearman"
+            ],
+        },
+        ("metric", "value"),
+    )
     if bon["problems"]:
-        text += "\n" + _table({
-            "reward model's pick": bon["selected_pass_rate"],
-            "random pick (mean)": bon["random_pass_rate"],
-            "best pick (oracle)": bon["oracle_pass_rate"],
-        }, (f"best-of-N pass rate ({bon['problems']:,} problems, N = {bon['mean_n']:.1f} on average)", ""))
+        text += "\n" + _table(
+            {
+                "reward model's pick": bon["selected_pass_rate"],
+                "random pick (mean)": bon["random_pass_rate"],
+                "best pick (oracle)": bon["oracle_pass_rate"],
+            },
+            (f"best-of-N pass rate ({bon['problems']:,} problems, N = {bon['mean_n']:.1f} on average)", ""),
+        )
     return text
 
 
@@ -116,13 +150,15 @@ def write_model_card(model_dir: Path) -> Path:
     model = config.get("model", "")
     # Only a Hub id belongs in `base_model`; a local folder means nothing elsewhere.
     base_model = f"base_model: {model}\n" if model and not Path(model).exists() else ""
-    card = "\n".join([
-        HEADER.format(base_model=base_model, name=model_dir.name, model=model),
-        _data_section(summary),
-        _training_section(config, summary),
-        _evaluation_section(results),
-        USAGE.format(path=model_dir, max_length=summary.get("max_length")),
-    ])
+    card = "\n".join(
+        [
+            HEADER.format(base_model=base_model, name=model_dir.name, model=model),
+            _data_section(summary),
+            _training_section(config, summary),
+            _evaluation_section(results),
+            USAGE.format(path=model_dir, max_length=summary.get("max_length")),
+        ]
+    )
     path = model_dir / layout.MODEL_CARD
     path.write_text(card)
     return path

@@ -36,13 +36,29 @@ class TrainingPreset:
 
 PRESETS: dict[PresetName, TrainingPreset] = {
     # A small encoder on CPU cores: one pass over the pairs, 8 pairs per step, MiniLM's 512 tokens.
-    "cpu-small": TrainingPreset(epochs=1, learning_rate=5e-5, lr_scheduler="cosine", warmup_ratio=0.1,
-                                per_device_batch_size=8, effective_batch_size=8, max_length=512,
-                                gradient_checkpointing=False, logging_steps=10),
+    "cpu-small": TrainingPreset(
+        epochs=1,
+        learning_rate=5e-5,
+        lr_scheduler="cosine",
+        warmup_ratio=0.1,
+        per_device_batch_size=8,
+        effective_batch_size=8,
+        max_length=512,
+        gradient_checkpointing=False,
+        logging_steps=10,
+    ),
     # AceCoder's reward-model recipe: 1 epoch, lr 1e-5, cosine with 10% warmup, 128 pairs per step, 2048 tokens.
-    "acecoder": TrainingPreset(epochs=1, learning_rate=1e-5, lr_scheduler="cosine", warmup_ratio=0.1,
-                               per_device_batch_size=2, effective_batch_size=128, max_length=2048,
-                               gradient_checkpointing=True, logging_steps=10),
+    "acecoder": TrainingPreset(
+        epochs=1,
+        learning_rate=1e-5,
+        lr_scheduler="cosine",
+        warmup_ratio=0.1,
+        per_device_batch_size=2,
+        effective_batch_size=128,
+        max_length=2048,
+        gradient_checkpointing=True,
+        logging_steps=10,
+    ),
 }
 
 
@@ -74,7 +90,9 @@ class RMConfig:
     """One reward-model training run. Fields left at None take the preset's value."""
 
     model: str = field(default_factory=default_model)  # local folder or Hub id of the base model
-    pairs: Path = field(default_factory=default_pairs)  # DuckDB file, or a folder exported by `acecoder export pairs`
+    pairs: Path = field(
+        default_factory=default_pairs
+    )  # DuckDB file, or a folder exported by `acecoder export pairs`
     out: Path | None = None  # default: runs/reward-model/<model name>-<preset>
     preset: PresetName = "cpu-small"
     eval_fraction: float = 0.1  # share of problems held out (the split is by problem, never by pair)
@@ -92,7 +110,9 @@ class RMConfig:
     lora_dropout: float = 0.05
     report_to: list[str] = field(default_factory=lambda: ["none"])  # tensorboard, wandb, ...
     score_batch_size: int = 16  # sequences per forward pass when scoring (evaluation)
-    db: Path | None = None  # where the `runs` row goes; default: `pairs` when it is a DuckDB file, else ACECODER_DB
+    db: Path | None = (
+        None  # where the `runs` row goes; default: `pairs` when it is a DuckDB file, else ACECODER_DB
+    )
     trainer_overrides: dict[str, Any] = field(default_factory=dict)  # any other RewardConfig field
 
     def __post_init__(self) -> None:
@@ -102,8 +122,10 @@ class RMConfig:
         if self.preset not in PRESETS:
             raise ValueError(f"unknown preset {self.preset!r}; choose one of {', '.join(PRESETS)}")
         if self.truncation not in get_args(TruncationPolicy):
-            raise ValueError(f"unknown truncation policy {self.truncation!r}; choose one of "
-                             f"{', '.join(get_args(TruncationPolicy))}")
+            raise ValueError(
+                f"unknown truncation policy {self.truncation!r}; choose one of "
+                f"{', '.join(get_args(TruncationPolicy))}"
+            )
         if not 0.0 <= self.eval_fraction < 1.0:
             raise ValueError("eval_fraction must be in [0, 1)")
 

@@ -41,12 +41,16 @@ def read_pairs(source: Path) -> pl.DataFrame:
         raise FileNotFoundError(f"{source} is neither a DuckDB file nor a dataset folder")
     missing = [c for c in TEXT_COLUMNS if c not in frame.columns]
     if missing:
-        raise ValueError(f"{source}: pairs need the columns {', '.join(TEXT_COLUMNS)}; missing {', '.join(missing)}")
+        raise ValueError(
+            f"{source}: pairs need the columns {', '.join(TEXT_COLUMNS)}; missing {', '.join(missing)}"
+        )
     if "problem_id" not in frame.columns:
         # A dataset from elsewhere: pairs with the same prompt belong to the same problem.
         frame = frame.with_columns(
-            pl.col("prompt").map_elements(lambda p: hashlib.sha256(p.encode()).hexdigest()[:16],
-                                          return_dtype=pl.String).alias("problem_id"))
+            pl.col("prompt")
+            .map_elements(lambda p: hashlib.sha256(p.encode()).hexdigest()[:16], return_dtype=pl.String)
+            .alias("problem_id")
+        )
     return frame
 
 
@@ -59,8 +63,10 @@ def load_pairs(source: Path) -> Dataset:
 
 def pairs_fingerprint(pairs: Dataset) -> str:
     """A digest of the pairs' problems and texts, in any order: equal digests mean the same training data."""
-    rows = sorted(hashlib.sha256("\x00".join(map(str, row)).encode()).hexdigest()
-                  for row in zip(pairs["problem_id"], *(pairs[column] for column in TEXT_COLUMNS), strict=True))
+    rows = sorted(
+        hashlib.sha256("\x00".join(map(str, row)).encode()).hexdigest()
+        for row in zip(pairs["problem_id"], *(pairs[column] for column in TEXT_COLUMNS), strict=True)
+    )
     return hashlib.sha256("".join(rows).encode()).hexdigest()
 
 
@@ -101,8 +107,9 @@ class FitReport:
         return self.pairs - self.dropped
 
 
-def fit_pairs(pairs: Dataset, tokenizer: PreTrainedTokenizerBase, max_length: int, policy: str,
-              name: str = "train") -> tuple[Dataset, FitReport]:
+def fit_pairs(
+    pairs: Dataset, tokenizer: PreTrainedTokenizerBase, max_length: int, policy: str, name: str = "train"
+) -> tuple[Dataset, FitReport]:
     """Token ids (`chosen_ids`, `rejected_ids`) of every pair that fits in `max_length` tokens.
 
     TRL silently drops pairs longer than its `max_length`; here they are handled first and counted. With the
@@ -131,8 +138,14 @@ def fit_pairs(pairs: Dataset, tokenizer: PreTrainedTokenizerBase, max_length: in
         columns["rejected_ids"].append(fitted_rejected.ids)
     report = FitReport(pairs=len(pairs), truncated=truncated, dropped=len(pairs) - len(keep))
     if report.truncated or report.dropped:
-        log.warning("%s: %d of %d pairs longer than %d tokens had their program cut; %d left out",
-                    name, report.truncated, report.pairs, max_length, report.dropped)
+        log.warning(
+            "%s: %d of %d pairs longer than %d tokens had their program cut; %d left out",
+            name,
+            report.truncated,
+            report.pairs,
+            max_length,
+            report.dropped,
+        )
     fitted = pairs.select(keep).remove_columns(["chosen", "rejected"])
     for column, values in columns.items():
         fitted = fitted.add_column(column, values)

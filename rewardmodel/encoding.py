@@ -65,8 +65,13 @@ class Fitted:
     truncated: bool
 
 
-def fit(tokenizer: PreTrainedTokenizerBase, prompt: str, response: str, max_length: int,
-        ids: list[int] | None = None) -> Fitted | None:
+def fit(
+    tokenizer: PreTrainedTokenizerBase,
+    prompt: str,
+    response: str,
+    max_length: int,
+    ids: list[int] | None = None,
+) -> Fitted | None:
     """The sequence of `prompt + response`, with as much of the program as fits in `max_length` tokens.
 
     None when even an empty program does not fit (the prompt alone is too long). `ids` are the already

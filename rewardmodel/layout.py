@@ -35,6 +35,7 @@ def trained_max_length(model_dir: Path) -> int | None:
 def held_out_problems(model_dir: Path) -> list[str]:
     saved = read_json(model_dir / HELD_OUT_PROBLEMS)
     if saved is None:
-        raise FileNotFoundError(f"{model_dir / HELD_OUT_PROBLEMS} is missing: was this folder made by "
-                                "`acecoder rm train`?")
+        raise FileNotFoundError(
+            f"{model_dir / HELD_OUT_PROBLEMS} is missing: was this folder made by `acecoder rm train`?"
+        )
     return saved

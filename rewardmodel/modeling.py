@@ -48,12 +48,18 @@ def lora_config(config: RMConfig) -> LoraConfig:
     from peft import LoraConfig
 
     # SEQ_CLS makes peft train the new scalar head (`score` / `classifier`) in full beside the adapters.
-    return LoraConfig(task_type="SEQ_CLS", r=config.lora_r, lora_alpha=config.lora_alpha,
-                      lora_dropout=config.lora_dropout, target_modules="all-linear")
+    return LoraConfig(
+        task_type="SEQ_CLS",
+        r=config.lora_r,
+        lora_alpha=config.lora_alpha,
+        lora_dropout=config.lora_dropout,
+        target_modules="all-linear",
+    )
 
 
-def load_reward_model(path: str | Path, tokenizer: PreTrainedTokenizerBase, dtype: torch.dtype,
-                      device: str | torch.device) -> PreTrainedModel:
+def load_reward_model(
+    path: str | Path, tokenizer: PreTrainedTokenizerBase, dtype: torch.dtype, device: str | torch.device
+) -> PreTrainedModel:
     """A trained reward model in eval mode. A LoRA folder is loaded onto its base and merged, so scoring runs
     at the speed of a plain model."""
     from transformers import AutoModelForSequenceClassification

@@ -26,8 +26,14 @@ class RewardScorer:
     they are always padded on the right.
     """
 
-    def __init__(self, model_path: str | Path, *, device: str | None = None, max_length: int | None = None,
-                 padding_side: str = "right"):
+    def __init__(
+        self,
+        model_path: str | Path,
+        *,
+        device: str | None = None,
+        max_length: int | None = None,
+        padding_side: str = "right",
+    ):
         import torch
 
         from rewardmodel.modeling import load_reward_model, load_tokenizer, reads_last_token
@@ -54,8 +60,14 @@ class RewardScorer:
         """One scorer per model folder for the life of the process."""
         return _cached_scorer(str(Path(model_path).resolve()))
 
-    def score(self, questions: list[str], programs: list[str], first_tests: list[str | None] | None = None,
-              batch_size: int = 16, progress: bool = True) -> list[float]:
+    def score(
+        self,
+        questions: list[str],
+        programs: list[str],
+        first_tests: list[str | None] | None = None,
+        batch_size: int = 16,
+        progress: bool = True,
+    ) -> list[float]:
         """Scores of each program as an answer to its question (AceCoder's prompt shows the first test too)."""
         if len(questions) != len(programs):
             raise ValueError(f"{len(questions)} questions but {len(programs)} programs")
@@ -66,8 +78,9 @@ class RewardScorer:
         responses = [rm_format.response_text(p) for p in programs]
         return self.score_texts(prompts, responses, batch_size=batch_size, progress=progress)
 
-    def score_texts(self, prompts: list[str], responses: list[str], batch_size: int = 16,
-                    progress: bool = True) -> list[float]:
+    def score_texts(
+        self, prompts: list[str], responses: list[str], batch_size: int = 16, progress: bool = True
+    ) -> list[float]:
         """Scores of ready-made (prompt, response) texts, such as the pairs the model was trained on."""
         sequences = encode_many(self.tokenizer, [p + r for p, r in zip(prompts, responses, strict=True)])
         for i, ids in enumerate(sequences):
@@ -77,20 +90,25 @@ class RewardScorer:
                 sequences[i] = fitted.ids if fitted is not None else ids[: self.max_length]
         return self.score_ids(sequences, batch_size=batch_size, progress=progress)
 
-    def score_ids(self, sequences: list[list[int]], batch_size: int = 16, progress: bool = True) -> list[float]:
+    def score_ids(
+        self, sequences: list[list[int]], batch_size: int = 16, progress: bool = True
+    ) -> list[float]:
         """Scores of token-id sequences, batched longest first (least padding) and returned in input order."""
         import torch
         from tqdm.auto import tqdm
 
         order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]), reverse=True)
         scores = [0.0] * len(sequences)
-        with torch.inference_mode(), tqdm(total=len(sequences), desc="scoring", unit="seq",
-                                          disable=not progress) as bar:
+        with (
+            torch.inference_mode(),
+            tqdm(total=len(sequences), desc="scoring", unit="seq", disable=not progress) as bar,
+        ):
             for start in range(0, len(order), batch_size):
-                batch = order[start:start + batch_size]
+                batch = order[start : start + batch_size]
                 padded = self.tokenizer.pad({"input_ids": [sequences[i] for i in batch]}, return_tensors="pt")
-                values = self._forward(padded["input_ids"].to(self.device),
-                                       padded["attention_mask"].to(self.device))
+                values = self._forward(
+                    padded["input_ids"].to(self.device), padded["attention_mask"].to(self.device)
+                )
                 for i, value in zip(batch, values.float().tolist(), strict=True):
                     scores[i] = value
                 bar.update(len(batch))
@@ -105,8 +123,9 @@ class RewardScorer:
         # transformers version and on pad ids never occurring in the text; the mask says where tokens are.
         positions = (attention_mask.cumsum(-1) - 1).clamp(min=0)
         backbone = getattr(self.model, self.model.base_model_prefix)
-        hidden = backbone(input_ids=input_ids, attention_mask=attention_mask, position_ids=positions,
-                          use_cache=False).last_hidden_state
+        hidden = backbone(
+            input_ids=input_ids, attention_mask=attention_mask, position_ids=positions, use_cache=False
+        ).last_hidden_state
         last = (torch.arange(input_ids.shape[1], device=input_ids.device) * attention_mask).argmax(-1)
         pooled = hidden[torch.arange(input_ids.shape[0], device=input_ids.device), last]
         return self.model.score(pooled).squeeze(-1)
@@ -117,7 +136,12 @@ def _cached_scorer(model_path: str) -> RewardScorer:
     return RewardScorer(model_path)
 
 
-def score(questions: list[str], programs: list[str], model_path: str, batch_size: int = 16,
-          first_tests: list[str | None] | None = None) -> list[float]:
+def score(
+    questions: list[str],
+    programs: list[str],
+    model_path: str,
+    batch_size: int = 16,
+    first_tests: list[str | None] | None = None,
+) -> list[float]:
     """Reward-model scores of programs answering questions, with the model at `model_path` (loaded once)."""
     return RewardScorer.cached(model_path).score(questions, programs, first_tests, batch_size=batch_size)

@@ -36,8 +36,10 @@ class TrainResult:
         pairwise = self.eval_results.get("pairwise", {})
         accuracy = pairwise.get("accuracy")
         shown = f"{accuracy:.3f}" if accuracy is not None else "n/a"
-        return (f"held-out pairwise accuracy: {shown} ({pairwise.get('pairs', 0):,} pairs, "
-                f"{pairwise.get('problems', 0):,} problems)")
+        return (
+            f"held-out pairwise accuracy: {shown} ({pairwise.get('pairs', 0):,} pairs, "
+            f"{pairwise.get('problems', 0):,} problems)"
+        )
 
 
 def resolve_max_length(config: RMConfig) -> int:
@@ -47,17 +49,28 @@ def resolve_max_length(config: RMConfig) -> int:
     return min(wanted, limit) if limit else wanted
 
 
-def data_counts(train: FitReport, held_out: FitReport, train_problems: int, held_out_problems: int
-                ) -> dict[str, int]:
-    return {"pairs": train.pairs + held_out.pairs, "train_pairs": train.kept, "train_problems": train_problems,
-            "held_out_pairs": held_out.kept, "held_out_problems": held_out_problems,
-            "truncated_pairs": train.truncated + held_out.truncated, "dropped_pairs": train.dropped + held_out.dropped}
+def data_counts(
+    train: FitReport, held_out: FitReport, train_problems: int, held_out_problems: int
+) -> dict[str, int]:
+    return {
+        "pairs": train.pairs + held_out.pairs,
+        "train_pairs": train.kept,
+        "train_problems": train_problems,
+        "held_out_pairs": held_out.kept,
+        "held_out_problems": held_out_problems,
+        "truncated_pairs": train.truncated + held_out.truncated,
+        "dropped_pairs": train.dropped + held_out.dropped,
+    }
 
 
 def training_fingerprint(config: RMConfig, pairs_digest: str) -> str:
     """What a trained folder was made from: the run's settings (less where it is saved and logged) and data."""
-    settings = {k: v for k, v in config.to_dict().items() if k not in ("out", "db", "report_to", "score_batch_size")}
-    return hashlib.sha256(json.dumps([settings, pairs_digest], sort_keys=True, default=str).encode()).hexdigest()
+    settings = {
+        k: v for k, v in config.to_dict().items() if k not in ("out", "db", "report_to", "score_batch_size")
+    }
+    return hashlib.sha256(
+        json.dumps([settings, pairs_digest], sort_keys=True, default=str).encode()
+    ).hexdigest()
 
 
 def already_trained(config: RMConfig, fingerprint: str) -> TrainResult | None:
@@ -97,7 +110,9 @@ def train(config: RMConfig, flow_run_id: str | None = None, reuse: bool = False)
     eval_set, eval_fit = fit_pairs(held_out, tokenizer, max_length, config.truncation, "held-out")
     if len(train_set) == 0:
         raise ValueError(f"no training pairs in {config.pairs}: run `acecoder pairs` first")
-    data = data_counts(train_fit, eval_fit, len(set(train_pairs["problem_id"])), len(set(held_out["problem_id"])))
+    data = data_counts(
+        train_fit, eval_fit, len(set(train_pairs["problem_id"])), len(set(held_out["problem_id"]))
+    )
     log.info("pairs: %s", ", ".join(f"{k} {v:,}" for k, v in data.items()))
 
     on_gpu = torch.cuda.is_available()
@@ -106,7 +121,9 @@ def train(config: RMConfig, flow_run_id: str | None = None, reuse: bool = False)
     args.distributed_state.wait_for_everyone()
     is_main = args.process_index == 0
     params = config.to_dict() | {"max_length": max_length}
-    recording = detached_run(config.runs_db, "rm-train", params, flow_run_id) if is_main else nullcontext((None, {}))
+    recording = (
+        detached_run(config.runs_db, "rm-train", params, flow_run_id) if is_main else nullcontext((None, {}))
+    )
     with recording as (run_id, metrics):
         trainer = RewardTrainer(
             model=config.model,
@@ -121,21 +138,42 @@ def train(config: RMConfig, flow_run_id: str | None = None, reuse: bool = False)
         result = TrainResult(out, run_id, data, train_metrics=dict(output.metrics))
         if not is_main:
             return result
-        trainer_settings = {key: getattr(args, key) for key in (
-            "num_train_epochs", "learning_rate", "lr_scheduler_type", "warmup_steps", "per_device_train_batch_size",
-            "gradient_accumulation_steps", "bf16", "gradient_checkpointing", "world_size", "seed")}
+        trainer_settings = {
+            key: getattr(args, key)
+            for key in (
+                "num_train_epochs",
+                "learning_rate",
+                "lr_scheduler_type",
+                "warmup_steps",
+                "per_device_train_batch_size",
+                "gradient_accumulation_steps",
+                "bf16",
+                "gradient_checkpointing",
+                "world_size",
+                "seed",
+            )
+        }
         config.save(out / layout.RM_CONFIG)
         layout.write_json(out / layout.HELD_OUT_PROBLEMS, sorted(set(held_out["problem_id"])))
-        layout.write_json(out / layout.TRAINING_SUMMARY, {
-            "source": str(config.pairs), "fingerprint": fingerprint, "max_length": max_length, "data": data,
-            "trainer": trainer_settings, "train_metrics": result.train_metrics})
+        layout.write_json(
+            out / layout.TRAINING_SUMMARY,
+            {
+                "source": str(config.pairs),
+                "fingerprint": fingerprint,
+                "max_length": max_length,
+                "data": data,
+                "trainer": trainer_settings,
+                "train_metrics": result.train_metrics,
+            },
+        )
         # The trainer's copy of the model is not needed to score: free it before the scorer loads the saved one.
         del trainer
         gc.collect()
         if on_gpu:
             torch.cuda.empty_cache()
         result.eval_results = evaluate(out, batch_size=config.score_batch_size, record=False)
-        metrics.update(data | result.train_metrics | flat_metrics(result.eval_results) | {"output_dir": str(out)})
+        metrics.update(
+            data | result.train_metrics | flat_metrics(result.eval_results) | {"output_dir": str(out)}
+        )
     print(result.accuracy_line)
     return result
-

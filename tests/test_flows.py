@@ -29,14 +29,22 @@ PIPELINE = "from flows.stages import pipeline; import sys; pipeline(source='seed
 def snapshot(db: Path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {t: con.execute(f"SELECT {cols} FROM {t} ORDER BY ALL").fetchall() for t, cols in TABLES.items()}
+        return {
+            t: con.execute(f"SELECT {cols} FROM {t} ORDER BY ALL").fetchall() for t, cols in TABLES.items()
+        }
     finally:
         con.close()
 
 
 def run_pipeline(db: Path, limit: int, env: dict[str, str], kill_after: float | None = None) -> int:
-    process = subprocess.Popen([sys.executable, "-c", PIPELINE, str(db), str(limit)], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", PIPELINE, str(db), str(limit)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     if kill_after is None:
         _, err = process.communicate(timeout=600)
         assert process.returncode == 0, err.decode()[-3000:]
@@ -72,15 +80,31 @@ def test_pipeline_flow_on_a_tiny_corpus(harness, tmp_path):
         model_dir = Path(results["rm-train"]["output_dir"])
         assert (tmp_path / model_dir / "eval_results.json").is_file()
         rerank = results["rerank"]
-        assert rerank["tasks"] == 3 and set(rerank["rows"]) >= {"exec", "rm", "random", "first", "oracle (pass@N)"}
-        assert all(row["base"] <= rerank["rows"]["oracle (pass@N)"]["base"] for row in rerank["rows"].values())
+        assert rerank["tasks"] == 3 and set(rerank["rows"]) >= {
+            "exec",
+            "rm",
+            "random",
+            "first",
+            "oracle (pass@N)",
+        }
+        assert all(
+            row["base"] <= rerank["rows"]["oracle (pass@N)"]["base"] for row in rerank["rows"].values()
+        )
         again = pipeline(source="seed", db=db, **options)  # a second run reuses the database and the model
     assert again["ingest"]["inserted"] == 0 and snapshot(db) == first
     con = duckdb.connect(str(db), read_only=True)
     stages = dict(con.execute("SELECT stage, count(flow_run_id) FROM runs GROUP BY ALL").fetchall())
     con.close()
     assert {stage for stage, linked in stages.items() if linked} >= {
-        "ingest", "synth", "filter", "sample", "score", "pairs", "rm-train", "rerank"}
+        "ingest",
+        "synth",
+        "filter",
+        "sample",
+        "score",
+        "pairs",
+        "rm-train",
+        "rerank",
+    }
     assert stages["rm-train"] == 1 and stages["rerank"] == 2  # trained once, kept by the second run
 
 
@@ -95,8 +119,11 @@ def test_dask_task_runner_gives_the_same_rows(harness, tmp_path):
 
 @pytest.mark.slow
 def test_sigkill_and_resume_writes_exactly_the_uninterrupted_rows(tmp_path):
-    env = {**os.environ, "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-           "PREFECT_HOME": str(tmp_path / "prefect")}
+    env = {
+        **os.environ,
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+    }
     clean, killed = tmp_path / "clean.duckdb", tmp_path / "killed.duckdb"
     run_pipeline(clean, 10, env)
     for seconds in (12.0, 20.0, 28.0):  # inside different stages, whatever the machine's speed
@@ -115,26 +142,51 @@ def _free_port() -> int:
 def test_deployment_served_against_a_real_server_completes(tmp_path):
     port = _free_port()
     api = f"http://127.0.0.1:{port}/api"
-    env = {**os.environ, "PREFECT_API_URL": api, "PREFECT_HOME": str(tmp_path / "prefect"),
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
-    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": api,
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_UI_ENABLED": "false",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     served = None
     try:
         _wait_for(f"{api}/health", 120)
         db = tmp_path / "served.duckdb"
-        serve_code = ("from flows.stages import ingest_flow; "
-                      f"ingest_flow.serve(name='test-ingest', parameters={{'source': 'seed', 'db': {str(db)!r}}})")
+        serve_code = (
+            "from flows.stages import ingest_flow; "
+            f"ingest_flow.serve(name='test-ingest', parameters={{'source': 'seed', 'db': {str(db)!r}}})"
+        )
         log = tmp_path / "served.log"
-        served = subprocess.Popen([sys.executable, "-c", serve_code], cwd=ROOT, env=env, stdout=log.open("w"),
-                                  stderr=subprocess.STDOUT, start_new_session=True)
-        trigger = ("from prefect.deployments import run_deployment; "
-                   "run = run_deployment('ingest/test-ingest', timeout=240); print(run.state.type.value)")
+        served = subprocess.Popen(
+            [sys.executable, "-c", serve_code],
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        trigger = (
+            "from prefect.deployments import run_deployment; "
+            "run = run_deployment('ingest/test-ingest', timeout=240); print(run.state.type.value)"
+        )
         deadline = time.monotonic() + 120
         while True:  # the deployment exists once the serving process has registered it
-            result = subprocess.run([sys.executable, "-c", trigger], cwd=ROOT, env=env, capture_output=True,
-                                    text=True, timeout=300)
+            result = subprocess.run(
+                [sys.executable, "-c", trigger],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
             if result.returncode == 0 or time.monotonic() > deadline:
                 break
             time.sleep(2)
@@ -170,4 +222,14 @@ def test_every_deployment_names_a_flow_and_valid_parameters():
         flow = load_flow_from_entrypoint(str(ROOT / deployment["entrypoint"]))
         flow.validate_parameters(deployment.get("parameters") or {})  # raises on an unknown or mistyped one
         names.add(flow.name)
-    assert names >= {"ingest", "synth", "filter", "sample", "score", "pairs", "rm-train", "rerank", "pipeline"}
+    assert names >= {
+        "ingest",
+        "synth",
+        "filter",
+        "sample",
+        "score",
+        "pairs",
+        "rm-train",
+        "rerank",
+        "pipeline",
+    }

@@ -32,12 +32,27 @@ def sources(store) -> pl.DataFrame:
 @pytest.mark.parametrize(
     ("layout", "make_row"),
     [
-        ("magicoder-oss", lambda i: {"problem": f"Scale and sum the list, variant {i}.",
-                                     "solution": f"Here you go:\n```python\n{FUNC.format(name=f'f{i}', k=i)}```\nDone."}),
-        ("magicoder-evol", lambda i: {"instruction": f"Write a scaled sum number {i}.",
-                                      "response": f"```python\n{FUNC.format(name=f'g{i}', k=i)}```"}),
-        ("evol-codealpaca", lambda i: {"instruction": f"Scaled sum please {i}.",
-                                       "output": f"Sure.\n\n```\n{FUNC.format(name=f'h{i}', k=i)}```"}),
+        (
+            "magicoder-oss",
+            lambda i: {
+                "problem": f"Scale and sum the list, variant {i}.",
+                "solution": f"Here you go:\n```python\n{FUNC.format(name=f'f{i}', k=i)}```\nDone.",
+            },
+        ),
+        (
+            "magicoder-evol",
+            lambda i: {
+                "instruction": f"Write a scaled sum number {i}.",
+                "response": f"```python\n{FUNC.format(name=f'g{i}', k=i)}```",
+            },
+        ),
+        (
+            "evol-codealpaca",
+            lambda i: {
+                "instruction": f"Scaled sum please {i}.",
+                "output": f"Sure.\n\n```\n{FUNC.format(name=f'h{i}', k=i)}```",
+            },
+        ),
         ("stack-fns", lambda i: {"content": FUNC.format(name=f"s{i}", k=i), "repo": "x/y"}),
     ],
 )
@@ -55,9 +70,15 @@ def test_each_adapter_reads_its_layout(tmp_path, store, index, layout, make_row)
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "parquet"])
 def test_generic_fields_in_other_formats(tmp_path, store, index, fmt):
-    frame = pl.DataFrame({"q": ["Add two numbers.", "Negate."],
-                          "code": ["def add(a: int, b: int) -> int:\n    return a + b\n",
-                                   "def neg(a: int) -> int:\n    return -a\n"]})
+    frame = pl.DataFrame(
+        {
+            "q": ["Add two numbers.", "Negate."],
+            "code": [
+                "def add(a: int, b: int) -> int:\n    return a + b\n",
+                "def neg(a: int) -> int:\n    return -a\n",
+            ],
+        }
+    )
     path = tmp_path / f"data.{fmt}"
     if fmt == "json":
         path.write_text(json.dumps(frame.to_dicts()))
@@ -90,8 +111,13 @@ def test_cleaning_keeps_functions_and_strips_prints(tmp_path, store, index):
     ]
     report = ingest(str(write_jsonl(tmp_path / "d.jsonl", rows)), store, benchmark_index=index)
     assert report.skipped == {"defines no function or class": 1, "not valid Python": 1}
-    code = dict(zip(sources(store)["row_ref"].str.extract(r"line (\d)").to_list(), sources(store)["solution"],
-                    strict=True))
+    code = dict(
+        zip(
+            sources(store)["row_ref"].str.extract(r"line (\d)").to_list(),
+            sources(store)["solution"],
+            strict=True,
+        )
+    )
     assert code["1"] == "def loud(x):\n    return x + 1\n"
     assert "print(x)" in code["2"]
     assert code["5"].startswith("class Counter")
@@ -108,8 +134,12 @@ def test_exact_and_near_duplicates(tmp_path, store, index):
         "    return {'total': total, 'largest': largest, 'smallest': smallest, 'spread': spread}\n"
     )
     near = base.replace("    spread =", "    # distance between the extremes\n    spread =")
-    rows = [{"content": base}, {"content": base}, {"content": near},
-            {"content": "def other(s: str) -> str:\n    return s.strip().upper()[::-1]\n"}]
+    rows = [
+        {"content": base},
+        {"content": base},
+        {"content": near},
+        {"content": "def other(s: str) -> str:\n    return s.strip().upper()[::-1]\n"},
+    ]
     report = ingest(str(write_jsonl(tmp_path / "d.jsonl", rows)), store, benchmark_index=index)
     assert report.exact_duplicates == 1
     assert report.near_duplicates == 1
@@ -127,13 +157,21 @@ def test_decontamination_flags_planted_benchmark_rows(tmp_path, store, index, be
     humaneval = next(t for t in benchmark_tasks if t.task_id == "HumanEval/12")
     mbpp = next(t for t in benchmark_tasks if t.task_id == "Mbpp/61")
     rows = [
-        {"problem": humaneval.prompt, "solution": "```python\ndef pick(xs):\n    return max(xs, key=len)\n```"},
-        {"problem": "Count the substrings in question.", "solution": f"```python\n{mbpp.canonical_solution}\n```"},
+        {
+            "problem": humaneval.prompt,
+            "solution": "```python\ndef pick(xs):\n    return max(xs, key=len)\n```",
+        },
+        {
+            "problem": "Count the substrings in question.",
+            "solution": f"```python\n{mbpp.canonical_solution}\n```",
+        },
         {"problem": "Sum the scaled values.", "solution": f"```python\n{FUNC.format(name='clean', k=2)}```"},
     ]
     report = ingest(str(write_jsonl(tmp_path / "d.jsonl", rows)), store, benchmark_index=index)
     assert report.contaminated == 2
-    reasons = dict(store.con.execute("SELECT row_ref, contamination_reason FROM sources WHERE contaminated").fetchall())
+    reasons = dict(
+        store.con.execute("SELECT row_ref, contamination_reason FROM sources WHERE contaminated").fetchall()
+    )
     assert "HumanEval/12 prompt" in reasons[f"{tmp_path}/d.jsonl:line 1"]
     assert "Mbpp/61 canonical solution" in reasons[f"{tmp_path}/d.jsonl:line 2"]
 
@@ -149,7 +187,10 @@ def test_seed_corpus_is_clean_and_reingest_adds_nothing(store):
     second = ingest("seed", store, benchmark_index=index)
     assert second.inserted == 0 and second.already_stored == first.inserted
     assert store.con.execute("SELECT count(*) FROM sources").fetchone()[0] == first.inserted
-    assert store.con.execute("SELECT count(*) FROM runs WHERE stage = 'ingest' AND status = 'ok'").fetchone()[0] == 2
+    assert (
+        store.con.execute("SELECT count(*) FROM runs WHERE stage = 'ingest' AND status = 'ok'").fetchone()[0]
+        == 2
+    )
 
 
 def test_limit_and_shuffle_are_deterministic(tmp_path, index):
@@ -160,8 +201,12 @@ def test_limit_and_shuffle_are_deterministic(tmp_path, index):
     picked = []
     for name in ("a", "b"):
         with Store(tmp_path / f"{name}.duckdb") as db:
-            ingest(str(path), db, IngestConfig(limit=5, shuffle=True, seed=3, near_dup_threshold=1.0),
-                   benchmark_index=index)
+            ingest(
+                str(path),
+                db,
+                IngestConfig(limit=5, shuffle=True, seed=3, near_dup_threshold=1.0),
+                benchmark_index=index,
+            )
             picked.append(sorted(db.con.execute("SELECT row_ref FROM sources").fetchall()))
     assert picked[0] == picked[1] and len(picked[0]) == 5
 
@@ -169,8 +214,16 @@ def test_limit_and_shuffle_are_deterministic(tmp_path, index):
 @pytest.mark.parametrize(
     ("content", "suffix", "expected"),
     [
-        ('{"content": "def a():\\n    return 1\\n"}\n{"content": oops}\n', ".jsonl", "line 2: malformed JSON"),
-        ('{"content": "def a():\\n    return 1\\n"}\n\n{"other": 1}\n', ".jsonl", "line 3, field 'content': missing"),
+        (
+            '{"content": "def a():\\n    return 1\\n"}\n{"content": oops}\n',
+            ".jsonl",
+            "line 2: malformed JSON",
+        ),
+        (
+            '{"content": "def a():\\n    return 1\\n"}\n\n{"other": 1}\n',
+            ".jsonl",
+            "line 3, field 'content': missing",
+        ),
         ("", ".jsonl", "empty file"),
         ("a,b\n", ".txt", "unknown format '.txt'"),
         ('{"title": "x"}\n', ".jsonl", "unknown layout"),
@@ -192,7 +245,10 @@ def test_cli_reports_bad_input_with_exit_code(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"problem": "q", "solution": "def f():\\n    return 1\\n"}\n{"problem": \n')
     db = tmp_path / "cli.duckdb"
-    result = subprocess.run([sys.executable, "-m", "acecoder", "ingest", str(path), "--db", str(db)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "acecoder", "ingest", str(path), "--db", str(db)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert f"{path}, line 2: malformed JSON" in result.stderr

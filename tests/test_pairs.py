@@ -11,26 +11,46 @@ from acecoder.pairs import PairRule, make_pairs
 from acecoder.rm_format import PROMPT_PREFIX, RESPONSE_PREFIX
 
 
-def plant(store, problem: str, rates: dict[str, int], kept: int = 10, codes: dict[str, str] | None = None) -> None:
+def plant(
+    store, problem: str, rates: dict[str, int], kept: int = 10, codes: dict[str, str] | None = None
+) -> None:
     """A kept problem with `kept` kept tests (and one dropped), and programs passing the given counts."""
     con = store.con
-    con.execute("INSERT INTO problems (problem_id, source_id, question, entry_point, origin, status) "
-                "VALUES (?, 's', 'Add one to x.', 'f', 'inferred', 'kept')", [problem])
-    tests = [(f"{problem}-t{i}", problem, i, f"assert f({i}) == {i + 1}", "inferred", i < kept) for i in range(kept + 1)]
-    con.executemany("INSERT INTO tests (test_id, problem_id, idx, code, origin, kept) VALUES (?, ?, ?, ?, ?, ?)", tests)
+    con.execute(
+        "INSERT INTO problems (problem_id, source_id, question, entry_point, origin, status) "
+        "VALUES (?, 's', 'Add one to x.', 'f', 'inferred', 'kept')",
+        [problem],
+    )
+    tests = [
+        (f"{problem}-t{i}", problem, i, f"assert f({i}) == {i + 1}", "inferred", i < kept)
+        for i in range(kept + 1)
+    ]
+    con.executemany(
+        "INSERT INTO tests (test_id, problem_id, idx, code, origin, kept) VALUES (?, ?, ?, ?, ?, ?)", tests
+    )
     for name, passed in rates.items():
-        code = (codes or {}).get(name, f"def f(x):\n    return x + 1  # {name}\n" if passed == kept else
-                                 f"def f(x):\n    return x + {passed}\n")
+        code = (codes or {}).get(
+            name,
+            f"def f(x):\n    return x + 1  # {name}\n"
+            if passed == kept
+            else f"def f(x):\n    return x + {passed}\n",
+        )
         program = f"{problem}-{name}"
-        con.execute("INSERT INTO programs (program_id, problem_id, code, policy, normalized_hash) VALUES (?, ?, ?, 'm', ?)",
-                    [program, problem, code, normalized_hash(code)])
-        con.executemany("INSERT INTO executions (program_id, test_id, status) VALUES (?, ?, ?)",
-                        [(program, f"{problem}-t{i}", "pass" if i < passed else "fail") for i in range(kept)])
+        con.execute(
+            "INSERT INTO programs (program_id, problem_id, code, policy, normalized_hash) VALUES (?, ?, ?, 'm', ?)",
+            [program, problem, code, normalized_hash(code)],
+        )
+        con.executemany(
+            "INSERT INTO executions (program_id, test_id, status) VALUES (?, ?, ?)",
+            [(program, f"{problem}-t{i}", "pass" if i < passed else "fail") for i in range(kept)],
+        )
 
 
 def pair_set(store) -> set[tuple[str, str]]:
-    return {(c.split("-")[-1], r.split("-")[-1]) for c, r in
-            store.con.execute("SELECT chosen_program_id, rejected_program_id FROM pairs").fetchall()}
+    return {
+        (c.split("-")[-1], r.split("-")[-1])
+        for c, r in store.con.execute("SELECT chosen_program_id, rejected_program_id FROM pairs").fetchall()
+    }
 
 
 def test_rule_edges(store):
@@ -74,8 +94,15 @@ def test_exports(store, tmp_path):
     out, rows = export_reward_pairs(store, tmp_path / "pairs")
     frame = pl.read_parquet(out / "data" / "train-00000-of-00001.parquet")
     assert rows == frame.height == 2
-    assert {"prompt", "chosen", "rejected", "problem_id", "chosen_pass_rate", "rejected_pass_rate", "tests"} <= set(
-        frame.columns)
+    assert {
+        "prompt",
+        "chosen",
+        "rejected",
+        "problem_id",
+        "chosen_pass_rate",
+        "rejected_pass_rate",
+        "tests",
+    } <= set(frame.columns)
     row = frame.row(0, named=True)
     assert row["prompt"].startswith(PROMPT_PREFIX) and "Add one to x." in row["prompt"]
     assert "assert f(0) == 1" in row["prompt"]  # the first kept test

@@ -95,8 +95,12 @@ def test_mutants_policy_scores_and_pairs_end_to_end(kept, pool, tmp_path):
     from acecoder.sandbox import Job
 
     row = frame.row(0, named=True)
-    again = pool.run([Job(id="c", program=row["chosen_code"], tests=list(row["tests"])),
-                      Job(id="r", program=row["rejected_code"], tests=list(row["tests"]))])
+    again = pool.run(
+        [
+            Job(id="c", program=row["chosen_code"], tests=list(row["tests"])),
+            Job(id="r", program=row["rejected_code"], tests=list(row["tests"])),
+        ]
+    )
     assert again[0]["pass_rate"] == pytest.approx(row["chosen_pass_rate"])
     assert again[1]["pass_rate"] == pytest.approx(row["rejected_pass_rate"])
 
@@ -115,10 +119,13 @@ def test_policy_model_through_a_scripted_server(kept, pool, openai_stub):
     assert report.problems == 4 and report.programs >= 4
     assert openai_stub.requests[0]["n"] == 3 and openai_stub.requests[0]["temperature"] == 0.7
     score_programs(kept, pool=pool, progress=False)
-    rates = dict(kept.con.execute(
-        "SELECT code, pass_rate FROM pass_rates r JOIN programs p USING (program_id) "
-        "WHERE p.policy = 'policy-stub' AND p.problem_id IN (SELECT problem_id FROM problems WHERE entry_point = "
-        "'running_maximum')").fetchall())
+    rates = dict(
+        kept.con.execute(
+            "SELECT code, pass_rate FROM pass_rates r JOIN programs p USING (program_id) "
+            "WHERE p.policy = 'policy-stub' AND p.problem_id IN (SELECT problem_id FROM problems WHERE entry_point = "
+            "'running_maximum')"
+        ).fetchall()
+    )
     assert max(rates.values()) == 1.0 and min(rates.values()) == 0.0
 
 

@@ -23,8 +23,17 @@ def _invoke(*args: str):
 @pytest.fixture(scope="module")
 def exec_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cli")
-    result = _invoke(str(SLICE), "-o", str(folder / "selected.jsonl"), "--benchmark", "humaneval",
-                     "--method", "exec", "--report", str(folder / "report"))
+    result = _invoke(
+        str(SLICE),
+        "-o",
+        str(folder / "selected.jsonl"),
+        "--benchmark",
+        "humaneval",
+        "--method",
+        "exec",
+        "--report",
+        str(folder / "report"),
+    )
     assert result.exit_code == 0, result.output
     return folder, result
 
@@ -32,14 +41,26 @@ def exec_run(tmp_path_factory):
 def test_exec_beats_random_and_writes_the_report(exec_run):
     folder, result = exec_run
     report = json.loads((folder / "report" / "report.json").read_text())
-    assert set(report) == {"benchmark", "method", "seed", "tasks", "n", "min_n", "tests", "selected", "timings_s"}
+    assert set(report) == {
+        "benchmark",
+        "method",
+        "seed",
+        "tasks",
+        "n",
+        "min_n",
+        "tests",
+        "selected",
+        "timings_s",
+    }
     assert (report["tasks"], report["n"], list(report["tests"])) == (6, 8, ["base"])
     base = report["tests"]["base"]
     assert set(base) == {"selected_pass@1", "random_pass@1", "oracle", "pass@k", "curve"}
     assert set(base["pass@k"]) == {"1", "8"}
     assert [point["n"] for point in base["curve"]] == [1, 2, 4, 8]
     verdicts = [json.loads(line) for line in (folder / "report" / "verdicts.jsonl").read_text().splitlines()]
-    assert sum(0 < sum(row["base"]) < len(row["base"]) for row in verdicts) >= 2  # tasks that split candidates
+    assert (
+        sum(0 < sum(row["base"]) < len(row["base"]) for row in verdicts) >= 2
+    )  # tasks that split candidates
     assert base["selected_pass@1"] > base["random_pass@1"]
     assert base["random_pass@1"] <= base["oracle"]
     png = (folder / "report" / "selection_curve.png").read_bytes()
@@ -60,8 +81,18 @@ def test_the_selection_is_one_sanitised_program_per_task(exec_run):
 
 def test_plus_tests_from_a_benchmark_file(tmp_path):
     # the HumanEval+ slice holds the first 8 tasks; the samples slice draws from them
-    result = _invoke(str(SLICE), "-o", str(tmp_path / "selected.jsonl"), "--benchmark", str(HUMANEVALPLUS_SLICE),
-                     "--method", "first", "--n", "2", "--evaluate")
+    result = _invoke(
+        str(SLICE),
+        "-o",
+        str(tmp_path / "selected.jsonl"),
+        "--benchmark",
+        str(HUMANEVALPLUS_SLICE),
+        "--method",
+        "first",
+        "--n",
+        "2",
+        "--evaluate",
+    )
     assert result.exit_code == 0, result.output
     assert "plus tests" in result.output and "first 2" in result.output
 
@@ -72,8 +103,14 @@ def _blanked_benchmark(path: Path, blank: bool) -> Path:
     with open(path, "w") as handle:
         for row in rows:
             if blank:
-                row |= {"canonical_solution": "", "test": "", "base_input": [], "plus_input": [], "atol": 0,
-                        "contract": ""}
+                row |= {
+                    "canonical_solution": "",
+                    "test": "",
+                    "base_input": [],
+                    "plus_input": [],
+                    "atol": 0,
+                    "contract": "",
+                }
             handle.write(json.dumps(row) + "\n")
     return path
 
@@ -88,8 +125,15 @@ def test_no_method_reads_tests_canonical_solution_or_inputs(tmp_path, method):
     selections = []
     for blank in (False, True):
         benchmark = _blanked_benchmark(tmp_path / f"benchmark-{blank}.jsonl", blank)
-        outcome = rerank(SLICE, tmp_path / f"selected-{blank}.jsonl", benchmark=str(benchmark), method=method,
-                         scorer=_by_length if method.startswith("rm") else None, seed=3, progress=False)
+        outcome = rerank(
+            SLICE,
+            tmp_path / f"selected-{blank}.jsonl",
+            benchmark=str(benchmark),
+            method=method,
+            scorer=_by_length if method.startswith("rm") else None,
+            seed=3,
+            progress=False,
+        )
         selections.append((tmp_path / f"selected-{blank}.jsonl").read_text())
         assert outcome.report is None
     assert selections[0] == selections[1]
@@ -104,8 +148,10 @@ def test_rm_without_a_model_says_what_it_needs(tmp_path):
 
 def test_bad_samples_and_unknown_tasks_are_reported_with_file_and_line(tmp_path):
     samples = tmp_path / "samples.jsonl"
-    samples.write_text('{"task_id": "HumanEval/0", "completion": "    return 1\\n"}\n'
-                       '{"task_id": "HumanEval/9999", "completion": "    return 1\\n"}\n')
+    samples.write_text(
+        '{"task_id": "HumanEval/0", "completion": "    return 1\\n"}\n'
+        '{"task_id": "HumanEval/9999", "completion": "    return 1\\n"}\n'
+    )
     result = _invoke(str(samples), "-o", str(tmp_path / "out.jsonl"), "--method", "first")
     assert result.exit_code == 2
     assert "samples.jsonl, line 2: task_id 'HumanEval/9999' is not a task of the benchmark" in result.output
@@ -116,8 +162,19 @@ def test_bad_samples_and_unknown_tasks_are_reported_with_file_and_line(tmp_path)
 def test_help_explains_every_option():
     result = runner.invoke(app, ["rerank", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
-    for option in ("--output", "--benchmark", "--method", "--n", "--seed", "--evaluate", "--report", "--workers",
-                   "--model", "--inputs", "--progress"):
+    for option in (
+        "--output",
+        "--benchmark",
+        "--method",
+        "--n",
+        "--seed",
+        "--evaluate",
+        "--report",
+        "--workers",
+        "--model",
+        "--inputs",
+        "--progress",
+    ):
         assert option in result.output
     for method in ("exec", "rm+exec", "random", "first"):
         assert method in result.output

@@ -17,8 +17,9 @@ def test_methods_beside_random_and_oracle(tmp_path):
     def by_length(questions, programs):  # a stand-in reward model: prefers the longest program
         return [float(len(program)) for program in programs]
 
-    comparison = compare_methods(SLICE, "humaneval", ["exec", "random", "first", "rm"], scorer=by_length,
-                                 progress=False)
+    comparison = compare_methods(
+        SLICE, "humaneval", ["exec", "random", "first", "rm"], scorer=by_length, progress=False
+    )
     assert comparison.tasks == 6 and comparison.n == 8
     rows = comparison.rows
     assert set(rows) == {"exec", "random", "first", "rm", RANDOM_ROW, ORACLE_ROW}

@@ -53,15 +53,26 @@ def toy(tmp_path_factory):
     benchmark = folder / "toy_benchmark.jsonl"
     benchmark.write_text("".join(json.dumps(task) + "\n" for task in TOY_TASKS))
     samples = folder / "samples.jsonl"
-    samples.write_text("".join(json.dumps({"task_id": task_id, "completion": body}) + "\n"
-                               for task_id, rows in TOY_SAMPLES.items() for body, _, _ in rows))
+    samples.write_text(
+        "".join(
+            json.dumps({"task_id": task_id, "completion": body}) + "\n"
+            for task_id, rows in TOY_SAMPLES.items()
+            for body, _, _ in rows
+        )
+    )
     return folder, benchmark, samples
 
 
 def test_first_selection_and_every_figure_worked_out_by_hand(toy):
     folder, benchmark, samples = toy
-    outcome = rerank(samples, folder / "first.jsonl", benchmark=str(benchmark), method="first",
-                     report_dir=folder / "first-report", progress=False)
+    outcome = rerank(
+        samples,
+        folder / "first.jsonl",
+        benchmark=str(benchmark),
+        method="first",
+        report_dir=folder / "first-report",
+        progress=False,
+    )
     report = outcome.report
     base, plus = report["tests"]["base"], report["tests"]["plus"]
     assert (report["tasks"], report["n"]) == (2, 4)
@@ -74,7 +85,9 @@ def test_first_selection_and_every_figure_worked_out_by_hand(toy):
     assert base["curve"][1] == {"n": 2, "selected": 0.0, "random": 0.5, "oracle": 1.0}
     assert plus["curve"][1] == {"n": 2, "selected": 0.0, "random": 0.0, "oracle": 0.0}
 
-    rows = [json.loads(line) for line in (folder / "first-report" / "verdicts.jsonl").read_text().splitlines()]
+    rows = [
+        json.loads(line) for line in (folder / "first-report" / "verdicts.jsonl").read_text().splitlines()
+    ]
     assert rows == [
         {"task_id": task_id, "base": [b for _, b, _ in samples_], "plus": [p for _, _, p in samples_]}
         for task_id, samples_ in TOY_SAMPLES.items()
@@ -83,8 +96,9 @@ def test_first_selection_and_every_figure_worked_out_by_hand(toy):
 
 def test_exec_prefers_the_examples_then_agreement(toy):
     folder, benchmark, samples = toy
-    outcome = rerank(samples, folder / "exec.jsonl", benchmark=str(benchmark), method="exec", evaluate=True,
-                     progress=False)
+    outcome = rerank(
+        samples, folder / "exec.jsonl", benchmark=str(benchmark), method="exec", evaluate=True, progress=False
+    )
     # add(1, 2) == 3 rules out a - b and the raise; abs(a) + b and a + b agree on every input near the
     # example (no negative numbers there), so the earlier one wins. half(3) == 1.5 rules out x // 2; the other
     # three agree (1e-9 is below the 6 significant digits compared), so round(x / 2, 1) wins.
@@ -105,10 +119,20 @@ def test_mbpp_plus_signature_from_the_candidates_and_positional_inputs(tmp_path)
     wrong = "def is_Monotonic(A):\n    return A == sorted(A)\n"  # misses decreasing lists
     right = tasks["Mbpp/68"].canonical_solution
     samples = tmp_path / "samples.jsonl"
-    samples.write_text("".join(json.dumps({"task_id": "Mbpp/68", "solution": program}) + "\n"
-                               for program in (wrong, right, right, wrong.replace("A ==", "A  ==", 1))))
-    outcome = rerank(samples, tmp_path / "selected.jsonl", benchmark=str(benchmark), method="exec", evaluate=True,
-                     progress=False)
+    samples.write_text(
+        "".join(
+            json.dumps({"task_id": "Mbpp/68", "solution": program}) + "\n"
+            for program in (wrong, right, right, wrong.replace("A ==", "A  ==", 1))
+        )
+    )
+    outcome = rerank(
+        samples,
+        tmp_path / "selected.jsonl",
+        benchmark=str(benchmark),
+        method="exec",
+        evaluate=True,
+        progress=False,
+    )
     assert [index for _, _, index in outcome.selected] == [1]
     figures = outcome.report["tests"]
     assert figures["base"]["random_pass@1"] == 0.5 and figures["plus"]["selected_pass@1"] == 1.0

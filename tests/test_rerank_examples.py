@@ -16,7 +16,9 @@ def _pairs(prompt: str, name: str, params: tuple[str, ...] = ()) -> list[tuple]:
 
 
 def test_doctest_examples_with_outputs_on_the_next_line():
-    prompt = '    """\n    >>> f([1, 2], 3)\n    True\n    >>> f([], 0)\n\n    >>> f("a", 1)\n    \'a\'\n    """\n'
+    prompt = (
+        '    """\n    >>> f([1, 2], 3)\n    True\n    >>> f([], 0)\n\n    >>> f("a", 1)\n    \'a\'\n    """\n'
+    )
     assert _pairs(prompt, "f") == [(([1, 2], 3), True), (([], 0), None), (("a", 1), "a")]
 
 
@@ -30,8 +32,15 @@ def test_inline_markers_and_trailing_prose():
     >>> f(6) == 7
     f(7) -> 3 (because 3 is prime)
     """
-    assert _pairs(prompt, "f") == [((1,), 2), ((2,), [1, 2]), ((3,), "x"), ((4,), 16.0), ((5,), True),
-                                   ((6,), 7), ((7,), 3)]
+    assert _pairs(prompt, "f") == [
+        ((1,), 2),
+        ((2,), [1, 2]),
+        ((3,), "x"),
+        ((4,), 16.0),
+        ((5,), True),
+        ((6,), 7),
+        ((7,), 3),
+    ]
 
 
 def test_wrapped_calls_and_arithmetic_give_inputs_only():
@@ -67,8 +76,9 @@ def test_every_example_output_read_from_humaneval_holds_for_the_reference_bar_kn
             if not example.has_expected or task.task_id in known_wrong:
                 continue
             checked += 1
-            assert agreement_key(namespace[task.entry_point](*example.args)) == agreement_key(example.expected), \
-                (task.task_id, example)
+            assert agreement_key(namespace[task.entry_point](*example.args)) == agreement_key(
+                example.expected
+            ), (task.task_id, example)
     assert checked > 350
 
 
@@ -77,20 +87,25 @@ def test_call_expressions_rebuild_their_arguments():
     assert text == "f([1, (2,)], {'a': ()}, float('inf'), -0.5, 'q\\'\"', None)"
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("[1, (2,), {3: 'x'}]", [1, (2,), {3: "x"}]),
-    ("{1, 2}", {1, 2}),
-    ("set()", set()),
-    ("frozenset({1})", frozenset({1})),
-    ("-inf", -math.inf),
-    ("(1+2j)", 1 + 2j),
-    ("b'ab'", b"ab"),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("[1, (2,), {3: 'x'}]", [1, (2,), {3: "x"}]),
+        ("{1, 2}", {1, 2}),
+        ("set()", set()),
+        ("frozenset({1})", frozenset({1})),
+        ("-inf", -math.inf),
+        ("(1+2j)", 1 + 2j),
+        ("b'ab'", b"ab"),
+    ],
+)
 def test_reprs_are_read_back_as_literals(text, value):
     assert parse_value(text) == value
 
 
-@pytest.mark.parametrize("text", ["__import__('os').system('true')", "f(1)", "[x for x in y]", "<int of 9 bits>"])
+@pytest.mark.parametrize(
+    "text", ["__import__('os').system('true')", "f(1)", "[x for x in y]", "<int of 9 bits>"]
+)
 def test_anything_but_a_literal_is_refused(text):
     with pytest.raises(NotALiteral):
         parse_value(text)

@@ -85,19 +85,30 @@ def test_selection_is_written_in_the_evalplus_layout(tmp_path):
     ]
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ('{"task_id": "HumanEval/0", "completion": "x"}\n{"task_id": "HumanEval/0", "completion": 3}\n',
-     "line 2: field 'completion' must be a str"),
-    ('{"task_id": "HumanEval/0", "completion": "x"}\n\n{"task_id": \n', "line 3: malformed JSON"),
-    ('{"completion": "x"}\n', "line 1: field 'task_id' is missing"),
-    ('{"task_id": "HumanEval/0"}\n', "line 1: needs a 'solution', 'completion' or 'samples' field"),
-    ('{"task_id": "HumanEval/999", "completion": "x"}\n', "line 1: task_id 'HumanEval/999' is not a task of"),
-    ('{"task_id": "HumanEval/0", "samples": ["x", 2]}\n', "line 1: field 'samples'[1] must be a string"),
-    ('{"task_id": "HumanEval/0", "completion": "x"}\n[1, 2]\n', "samples.txt, line 2: expected a JSON object"),
-    ('[["a"], "b"]', "task list 1 (HumanEval/1): expected a list of program strings"),
-    ('[["a", null]]', "task list 0 (HumanEval/0), sample 1: expected a string"),
-    ("", "no samples found"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            '{"task_id": "HumanEval/0", "completion": "x"}\n{"task_id": "HumanEval/0", "completion": 3}\n',
+            "line 2: field 'completion' must be a str",
+        ),
+        ('{"task_id": "HumanEval/0", "completion": "x"}\n\n{"task_id": \n', "line 3: malformed JSON"),
+        ('{"completion": "x"}\n', "line 1: field 'task_id' is missing"),
+        ('{"task_id": "HumanEval/0"}\n', "line 1: needs a 'solution', 'completion' or 'samples' field"),
+        (
+            '{"task_id": "HumanEval/999", "completion": "x"}\n',
+            "line 1: task_id 'HumanEval/999' is not a task of",
+        ),
+        ('{"task_id": "HumanEval/0", "samples": ["x", 2]}\n', "line 1: field 'samples'[1] must be a string"),
+        (
+            '{"task_id": "HumanEval/0", "completion": "x"}\n[1, 2]\n',
+            "samples.txt, line 2: expected a JSON object",
+        ),
+        ('[["a"], "b"]', "task list 1 (HumanEval/1): expected a list of program strings"),
+        ('[["a", null]]', "task list 0 (HumanEval/0), sample 1: expected a string"),
+        ("", "no samples found"),
+    ],
+)
 def test_bad_input_names_file_line_and_field(tmp_path, humaneval, content, message):
     path = tmp_path / "samples.txt"
     path.write_text(content)

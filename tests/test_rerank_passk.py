@@ -10,14 +10,17 @@ import pytest
 from acecoder.rerank.passk import pass_at_k, pass_at_k_task, sample_counts, selected_pass_rate
 
 
-@pytest.mark.parametrize(("n", "c", "k", "expected"), [
-    (5, 2, 1, 0.4),
-    (5, 2, 2, 0.7),  # 1 - C(3, 2) / C(5, 2) = 1 - 3/10
-    (5, 2, 4, 1.0),  # fewer than 4 failures: any 4 include a pass
-    (5, 0, 3, 0.0),
-    (10, 1, 10, 1.0),
-    (100, 3, 10, 1 - comb(97, 10) / comb(100, 10)),
-])
+@pytest.mark.parametrize(
+    ("n", "c", "k", "expected"),
+    [
+        (5, 2, 1, 0.4),
+        (5, 2, 2, 0.7),  # 1 - C(3, 2) / C(5, 2) = 1 - 3/10
+        (5, 2, 4, 1.0),  # fewer than 4 failures: any 4 include a pass
+        (5, 0, 3, 0.0),
+        (10, 1, 10, 1.0),
+        (100, 3, 10, 1 - comb(97, 10) / comb(100, 10)),
+    ],
+)
 def test_estimator_values(n, c, k, expected):
     assert pass_at_k_task(n, c, k) == pytest.approx(expected, abs=1e-12)
 

@@ -36,8 +36,12 @@ def test_errors_are_outputs_of_their_own_and_groups_that_only_fail_come_last():
 
 def test_inputs_most_candidates_fail_on_are_not_compared():
     # the second input breaks three of four candidates: likely outside the contract, so it is ignored
-    behaviours = [_b("=1", "!error:ValueError"), _b("=1", "!error:IndexError"), _b("=1", "=0"),
-                  _b("=2", "!error:ValueError")]
+    behaviours = [
+        _b("=1", "!error:ValueError"),
+        _b("=1", "!error:IndexError"),
+        _b("=1", "=0"),
+        _b("=2", "!error:ValueError"),
+    ]
     assert [c.members for c in ranked_clusters(behaviours)] == [(0, 1, 2), (3,)]
 
 
@@ -65,8 +69,10 @@ def test_rm_plus_exec_leaves_out_groups_that_only_fail():
 
 
 def _sets(*sizes: int) -> list[CandidateSet]:
-    return [CandidateSet(Problem(f"T/{i}", "def f(x):\n", "f"), tuple(f"# {j}" for j in range(size)))
-            for i, size in enumerate(sizes)]
+    return [
+        CandidateSet(Problem(f"T/{i}", "def f(x):\n", "f"), tuple(f"# {j}" for j in range(size)))
+        for i, size in enumerate(sizes)
+    ]
 
 
 def test_reward_scores_come_from_one_scorer_call_split_per_task():

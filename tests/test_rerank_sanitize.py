@@ -101,7 +101,9 @@ def test_a_markdown_answer_is_reduced_to_its_code():
 
 def test_decorators_stay_with_their_function():
     program = "import functools\n\n@functools.lru_cache(None)\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n"
-    assert sanitize(program, "fib").startswith("import functools\n\n\n@functools.lru_cache(None)\ndef fib(n):")
+    assert sanitize(program, "fib").startswith(
+        "import functools\n\n\n@functools.lru_cache(None)\ndef fib(n):"
+    )
 
 
 def test_text_without_the_entry_point_is_returned_parsable_or_unchanged():

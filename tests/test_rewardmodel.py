@@ -27,31 +27,44 @@ def problem(i: int) -> dict[str, object]:
     name = f"combine_{i}"
     correct = f"def {name}(a, b):\n    return (a + b) * {k}\n"
     if i < LONG_PROBLEMS:
-        correct += "".join(f"# step {j}: multiply the sum of a and b by {k} and return it\n" for j in range(12))
+        correct += "".join(
+            f"# step {j}: multiply the sum of a and b by {k} and return it\n" for j in range(12)
+        )
     return {
         "id": f"p{i:03d}",
         "question": f"Write a function {name}(a, b) that returns the sum of a and b multiplied by {k}.",
         "tests": [f"assert {name}({j}, {j + 1}) == {(2 * j + 1) * k}" for j in range(TESTS_PER_PROBLEM)],
-        "programs": {"good": (correct, 10),
-                     "swapped": (f"def {name}(a, b):\n    return (b - a) * {k}\n", 5),
-                     "minus": (f"def {name}(a, b):\n    return (a - b) * {k}\n", 2)},
+        "programs": {
+            "good": (correct, 10),
+            "swapped": (f"def {name}(a, b):\n    return (b - a) * {k}\n", 5),
+            "minus": (f"def {name}(a, b):\n    return (a - b) * {k}\n", 2),
+        },
     }
 
 
 def plant(store: Store, spec: dict) -> None:
     """A kept problem with kept tests and programs passing the given numbers of them (as tests/test_pairs.py)."""
     con, pid = store.con, spec["id"]
-    con.execute("INSERT INTO problems (problem_id, source_id, question, entry_point, origin, status) "
-                "VALUES (?, 's', ?, 'f', 'inferred', 'kept')", [pid, spec["question"]])
-    con.executemany("INSERT INTO tests (test_id, problem_id, idx, code, origin, kept) VALUES (?, ?, ?, ?, ?, true)",
-                    [(f"{pid}-t{i}", pid, i, code, "inferred") for i, code in enumerate(spec["tests"])])
+    con.execute(
+        "INSERT INTO problems (problem_id, source_id, question, entry_point, origin, status) "
+        "VALUES (?, 's', ?, 'f', 'inferred', 'kept')",
+        [pid, spec["question"]],
+    )
+    con.executemany(
+        "INSERT INTO tests (test_id, problem_id, idx, code, origin, kept) VALUES (?, ?, ?, ?, ?, true)",
+        [(f"{pid}-t{i}", pid, i, code, "inferred") for i, code in enumerate(spec["tests"])],
+    )
     for name, (code, passed) in spec["programs"].items():
         program = f"{pid}-{name}"
-        con.execute("INSERT INTO programs (program_id, problem_id, code, policy, normalized_hash) "
-                    "VALUES (?, ?, ?, 'm', ?)", [program, pid, code, normalized_hash(code)])
-        con.executemany("INSERT INTO executions (program_id, test_id, status) VALUES (?, ?, ?)",
-                        [(program, f"{pid}-t{i}", "pass" if i < passed else "fail")
-                         for i in range(TESTS_PER_PROBLEM)])
+        con.execute(
+            "INSERT INTO programs (program_id, problem_id, code, policy, normalized_hash) "
+            "VALUES (?, ?, ?, 'm', ?)",
+            [program, pid, code, normalized_hash(code)],
+        )
+        con.executemany(
+            "INSERT INTO executions (program_id, test_id, status) VALUES (?, ?, ?)",
+            [(program, f"{pid}-t{i}", "pass" if i < passed else "fail") for i in range(TESTS_PER_PROBLEM)],
+        )
 
 
 PROBLEMS = [problem(i) for i in range(64)]
@@ -86,19 +99,34 @@ def tiny_model(tmp_path_factory):
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
 
-    texts = [rm_format.prompt_text(p["question"], p["tests"][0]) + rm_format.response_text(code)
-             for p in PROBLEMS for code, _ in p["programs"].values()]
+    texts = [
+        rm_format.prompt_text(p["question"], p["tests"][0]) + rm_format.response_text(code)
+        for p in PROBLEMS
+        for code, _ in p["programs"].values()
+    ]
     bpe = Tokenizer(models.BPE())
     bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     bpe.decoder = decoders.ByteLevel()
-    bpe.train_from_iterator(texts, trainers.BpeTrainer(
-        vocab_size=400, special_tokens=[PAD, EOS], initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+    bpe.train_from_iterator(
+        texts,
+        trainers.BpeTrainer(
+            vocab_size=400, special_tokens=[PAD, EOS], initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+        ),
+    )
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=bpe, pad_token=PAD, eos_token=EOS)
     torch.manual_seed(0)
-    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=512,
-                         pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id,
-                         tie_word_embeddings=True)
+    config = Qwen2Config(
+        vocab_size=len(tokenizer),
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=512,
+        pad_token_id=tokenizer.pad_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        tie_word_embeddings=True,
+    )
     path = tmp_path_factory.mktemp("tiny-qwen2")
     Qwen2ForCausalLM(config).save_pretrained(path)
     tokenizer.save_pretrained(path)
@@ -113,11 +141,29 @@ def trained(tiny_model, pairs_db, tmp_path_factory):
     from acecoder.cli.main import app
 
     out = tmp_path_factory.mktemp("rm") / "tiny"
-    result = CliRunner().invoke(app, [
-        "rm", "train", "--model", str(tiny_model), "--pairs", str(pairs_db), "--out", str(out),
-        "--eval-fraction", "0.25", "--epochs", "6", "--lr", "2e-3", "--max-length", str(MAX_LENGTH),
-        "--score-batch-size", "8",
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "rm",
+            "train",
+            "--model",
+            str(tiny_model),
+            "--pairs",
+            str(pairs_db),
+            "--out",
+            str(out),
+            "--eval-fraction",
+            "0.25",
+            "--epochs",
+            "6",
+            "--lr",
+            "2e-3",
+            "--max-length",
+            str(MAX_LENGTH),
+            "--score-batch-size",
+            "8",
+        ],
+    )
     assert result.exit_code == 0, result.output + repr(result.exception)
     return out, result.output
 
@@ -127,8 +173,10 @@ def test_training_learns_the_planted_bug(trained):
     results = json.loads((out / "eval_results.json").read_text())
     pairwise = results["pairwise"]
     assert pairwise["accuracy"] > 0.9
-    assert f"held-out pairwise accuracy: {pairwise['accuracy']:.3f} ({pairwise['pairs']} pairs, " \
-           f"{pairwise['problems']} problems)" in output
+    assert (
+        f"held-out pairwise accuracy: {pairwise['accuracy']:.3f} ({pairwise['pairs']} pairs, "
+        f"{pairwise['problems']} problems)" in output
+    )
     assert {b["gap"] for b in pairwise["by_gap"]} == {"0.4-0.6", "0.8-1.0"}  # good vs swapped, good vs minus
     assert results["rank_correlation"]["programs"] == 3 * pairwise["problems"]
     assert results["best_of_n"]["oracle_pass_rate"] == pytest.approx(1.0)
@@ -159,8 +207,12 @@ def test_too_long_programs_are_cut_and_counted(trained, tiny_model, pairs_db):
     out, _ = trained
     tokenizer = load_tokenizer(str(tiny_model))
     pairs = load_pairs(pairs_db)
-    lengths = [len(ids) for ids in encode_many(tokenizer, [p + c for p, c in zip(pairs["prompt"], pairs["chosen"],
-                                                                                   strict=True)])]
+    lengths = [
+        len(ids)
+        for ids in encode_many(
+            tokenizer, [p + c for p, c in zip(pairs["prompt"], pairs["chosen"], strict=True)]
+        )
+    ]
     too_long = sum(length > MAX_LENGTH for length in lengths)
     assert too_long == 2 * LONG_PROBLEMS  # both pairs of each long problem share the long chosen program
     data = json.loads((out / "training_summary.json").read_text())["data"]
@@ -237,8 +289,9 @@ def test_score_function_and_cli(trained, tmp_path):
     assert len(scores) == 3 and scores[0] > max(scores[1:])  # the correct program ranks first
     rows = [{"question": spec["question"], "program": code, "id": i} for i, code in enumerate(codes)]
     (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
-    result = CliRunner().invoke(app, ["rm", "score", str(out), str(tmp_path / "in.jsonl"), "-o",
-                                      str(tmp_path / "out.jsonl")])
+    result = CliRunner().invoke(
+        app, ["rm", "score", str(out), str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out.jsonl")]
+    )
     assert result.exit_code == 0, result.output
     scored = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert [r["id"] for r in scored] == [0, 1, 2] and all(math.isfinite(r["score"]) for r in scored)
@@ -277,7 +330,10 @@ def test_reuse_keeps_a_model_trained_on_the_same_pairs(trained, pairs_db):
     from rewardmodel.data import load_pairs, pairs_fingerprint
     from rewardmodel.train import already_trained, training_fingerprint
 
-    assert already_trained(changed, training_fingerprint(changed, pairs_fingerprint(load_pairs(pairs_db)))) is None
+    assert (
+        already_trained(changed, training_fingerprint(changed, pairs_fingerprint(load_pairs(pairs_db))))
+        is None
+    )
 
 
 def test_training_from_an_exported_folder_with_lora(tiny_model, pairs_db, tmp_path):
@@ -287,8 +343,17 @@ def test_training_from_an_exported_folder_with_lora(tiny_model, pairs_db, tmp_pa
 
     with Store(pairs_db, read_only=True) as store:
         folder, rows = export_reward_pairs(store, tmp_path / "pairs")
-    config = RMConfig(model=str(tiny_model), pairs=folder, out=tmp_path / "lora", eval_fraction=0.25,
-                      epochs=1, learning_rate=1e-3, lora=True, max_length=MAX_LENGTH, db=tmp_path / "runs.duckdb")
+    config = RMConfig(
+        model=str(tiny_model),
+        pairs=folder,
+        out=tmp_path / "lora",
+        eval_fraction=0.25,
+        epochs=1,
+        learning_rate=1e-3,
+        lora=True,
+        max_length=MAX_LENGTH,
+        db=tmp_path / "runs.duckdb",
+    )
     result = train(config)
     assert (tmp_path / "lora" / "adapter_config.json").is_file()
     assert result.data["pairs"] == rows and result.data["held_out_problems"] == 16
@@ -301,8 +366,14 @@ def test_training_from_an_exported_folder_with_lora(tiny_model, pairs_db, tmp_pa
 def test_presets_make_trl_config(tmp_path):
     from rewardmodel.config import RMConfig, gradient_accumulation_steps, reward_config
 
-    config = RMConfig(model="Qwen/Qwen2.5-Coder-7B-Instruct", preset="acecoder", pairs=tmp_path, out=tmp_path,
-                      report_to=["tensorboard"], trainer_overrides={"save_strategy": "steps"})
+    config = RMConfig(
+        model="Qwen/Qwen2.5-Coder-7B-Instruct",
+        preset="acecoder",
+        pairs=tmp_path,
+        out=tmp_path,
+        report_to=["tensorboard"],
+        trainer_overrides={"save_strategy": "steps"},
+    )
     args = reward_config(config, max_length=2048, on_gpu=False, has_eval=True)
     # AceCoder's 128 pairs per step: per-device batch x devices x accumulation, on one device or eight.
     assert args.per_device_train_batch_size * args.gradient_accumulation_steps == 128
@@ -322,7 +393,10 @@ def test_minilm_package_loads_offline_and_scores():
     scorer = RewardScorer(get_model_path(), padding_side="left")
     assert scorer.tokenizer.padding_side == "right"  # [CLS] pooling with absolute positions
     question = "Return the sum of a and b."
-    programs = ["def f(a, b):\n    return a + b", "def f(a, b):\n    s = 0\n    s += a\n    s += b\n    return s"]
+    programs = [
+        "def f(a, b):\n    return a + b",
+        "def f(a, b):\n    s = 0\n    s += a\n    s += b\n    return s",
+    ]
     batched = scorer.score([question] * 2, programs, batch_size=2)
     single = scorer.score([question] * 2, programs, batch_size=1)
     assert all(math.isfinite(s) for s in batched)

@@ -95,12 +95,21 @@ def test_each_reward_on_known_programs(counting):
 
 
 def test_reward_names_and_trl_kwargs(counting):
-    assert [r.__name__ for r in (binary, pass_rate, coderl, rltf_adaptive)] == \
-        ["binary", "pass_rate", "coderl", "rltf_adaptive"]
+    assert [r.__name__ for r in (binary, pass_rate, coderl, rltf_adaptive)] == [
+        "binary",
+        "pass_rate",
+        "coderl",
+        "rltf_adaptive",
+    ]
     reward = build_reward("binary", runner=CompletionRunner(counting))
     # what GRPOTrainer passes besides the dataset columns
-    extra = {"completion_ids": [[1, 2]], "trainer_state": None, "log_extra": print, "log_metric": print,
-             "problem_id": ["p1"]}
+    extra = {
+        "completion_ids": [[1, 2]],
+        "trainer_state": None,
+        "log_extra": print,
+        "log_metric": print,
+        "problem_id": ["p1"],
+    }
     assert reward(["prompt"], [ANSWERS["correct"]], tests=[TESTS], entry_point=["add"], **extra) == [1.0]
 
 
@@ -110,14 +119,17 @@ def test_conversational_completions_and_json_tests(counting):
     reward = build_reward("pass_rate", runner=CompletionRunner(counting))
     completions = [[{"role": "assistant", "content": ANSWERS["partly"]}]]
     prompts = [[{"role": "user", "content": "Write add."}]]
-    assert reward(prompts, completions, tests=[json.dumps(TESTS)], entry_point=["add"]) == \
-        pytest.approx([2 / 3])
+    assert reward(prompts, completions, tests=[json.dumps(TESTS)], entry_point=["add"]) == pytest.approx(
+        [2 / 3]
+    )
 
 
 def test_no_tests_gives_none_and_no_entry_point_uses_last_block(counting):
     reward = build_reward("binary", runner=CompletionRunner(counting))
-    answer = "First try:\n```python\ndef add(a, b):\n    return a\n```\nBetter:\n```python\n" \
-             "def add(a, b):\n    return a + b\n```\n"
+    answer = (
+        "First try:\n```python\ndef add(a, b):\n    return a\n```\nBetter:\n```python\n"
+        "def add(a, b):\n    return a + b\n```\n"
+    )
     assert reward(["", ""], [answer, answer], tests=[TESTS, []]) == [1.0, None]
 
 
@@ -125,22 +137,31 @@ def test_a_program_runs_once_per_batch(counting):
     runner = CompletionRunner(counting)
     reward = build_reward("binary", runner=runner)
     same_code = [ANSWERS["correct"], ANSWERS["correct"].replace("Here is", "This is"), ANSWERS["correct"]]
-    values = reward([""] * 5, [*same_code, ANSWERS["wrong"], ANSWERS["correct"]], tests=[TESTS] * 4 + [TESTS[:1]],
-                    entry_point=["add"] * 5)
+    values = reward(
+        [""] * 5,
+        [*same_code, ANSWERS["wrong"], ANSWERS["correct"]],
+        tests=[TESTS] * 4 + [TESTS[:1]],
+        entry_point=["add"] * 5,
+    )
     assert values == [1.0, 1.0, 1.0, 0.0, 1.0]
-    assert counting.batches == [3]  # the correct program with all tests, the wrong one, the correct one with one
+    assert counting.batches == [
+        3
+    ]  # the correct program with all tests, the wrong one, the correct one with one
 
 
-@pytest.mark.parametrize(("style", "answer", "expected"), [
-    ("plain", ANSWERS["correct"], 1.0),
-    ("plain", ANSWERS["correct"] + "\n```python\nprint(add(1, 2))\n```\n", 0.0),  # two programs
-    ("plain", ANSWERS["truncated"], 0.0),  # unclosed fence
-    ("plain", ANSWERS["no code"], 0.0),
-    ("r1", "<think>Add them.</think>\n<answer>\n" + ANSWERS["correct"] + "\n</answer>", 1.0),
-    ("r1", "<think>Add them.</think>" + ANSWERS["correct"], 0.0),  # no <answer>
-    ("r1", "<think>a</think><answer>no code</answer>", 0.0),
-    ("r1", "<think>a</think><answer>" + ANSWERS["correct"] + "</answer><think>b</think>", 0.0),
-])
+@pytest.mark.parametrize(
+    ("style", "answer", "expected"),
+    [
+        ("plain", ANSWERS["correct"], 1.0),
+        ("plain", ANSWERS["correct"] + "\n```python\nprint(add(1, 2))\n```\n", 0.0),  # two programs
+        ("plain", ANSWERS["truncated"], 0.0),  # unclosed fence
+        ("plain", ANSWERS["no code"], 0.0),
+        ("r1", "<think>Add them.</think>\n<answer>\n" + ANSWERS["correct"] + "\n</answer>", 1.0),
+        ("r1", "<think>Add them.</think>" + ANSWERS["correct"], 0.0),  # no <answer>
+        ("r1", "<think>a</think><answer>no code</answer>", 0.0),
+        ("r1", "<think>a</think><answer>" + ANSWERS["correct"] + "</answer><think>b</think>", 0.0),
+    ],
+)
 def test_format_reward(style, answer, expected):
     reward = format_reward(style)
     assert reward.__name__ == "format"
@@ -152,8 +173,12 @@ def test_combined_reward_weights_and_none(counting):
     runner = CompletionRunner(counting)
     combined = CombinedReward([(build_reward("binary", runner=runner), 1.0), (format_reward("plain"), 0.5)])
     assert combined.__name__ == "1*binary+0.5*format"
-    values = combined(["", "", ""], [ANSWERS["correct"], ANSWERS["wrong"], ANSWERS["correct"]],
-                      tests=[TESTS, TESTS, []], entry_point=["add"] * 3)
+    values = combined(
+        ["", "", ""],
+        [ANSWERS["correct"], ANSWERS["wrong"], ANSWERS["correct"]],
+        tests=[TESTS, TESTS, []],
+        entry_point=["add"] * 3,
+    )
     assert values == [1.5, 0.5, 0.5]  # the last has no tests: only the format part counts
     only_execution = CombinedReward([(build_reward("binary", runner=runner), 2.0)])
     assert only_execution([""], [ANSWERS["correct"]], tests=[[]]) == [None]
@@ -169,15 +194,20 @@ def test_reward_model_reward_scores_programs_in_acecoder_format(monkeypatch):
 
     import rewardmodel.scoring
 
-    monkeypatch.setattr(rewardmodel.scoring.RewardScorer, "cached", classmethod(lambda cls, path: FakeScorer()))
+    monkeypatch.setattr(
+        rewardmodel.scoring.RewardScorer, "cached", classmethod(lambda cls, path: FakeScorer())
+    )
     reward = RewardModelReward("some/model")
     assert reward.__name__ == "reward_model"
-    values = reward(["p"], [ANSWERS["runtime"]], question=["Add two numbers."], tests=[TESTS],
-                    entry_point=["add"])
+    values = reward(
+        ["p"], [ANSWERS["runtime"]], question=["Add two numbers."], tests=[TESTS], entry_point=["add"]
+    )
     assert values == [0.25]
-    assert seen == {"questions": ["Add two numbers."],
-                    "programs": ["def add(a, b):\n    total = a + b\n    return total / 0\n"],
-                    "first_tests": ["assert add(1, 2) == 3"]}
+    assert seen == {
+        "questions": ["Add two numbers."],
+        "programs": ["def add(a, b):\n    total = a + b\n    return total / 0\n"],
+        "first_tests": ["assert add(1, 2) == 3"],
+    }
 
 
 def test_unknown_reward_and_missing_tests():

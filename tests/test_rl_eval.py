@@ -16,8 +16,13 @@ BENCHMARKS = (str(FIXTURES / "humanevalplus_slice.jsonl"), str(FIXTURES / "mbppp
 
 def canonical_then_stub(tasks: list[BenchmarkTask]) -> list[list[str]]:
     """Per task: the canonical solution in a markdown answer, then a stub that returns None."""
-    return [[f"Here it is:\n```python\n{task.prompt}{task.canonical_solution}\n```",
-             f"```python\ndef {task.entry_point}(*args):\n    return None\n```"] for task in tasks]
+    return [
+        [
+            f"Here it is:\n```python\n{task.prompt}{task.canonical_solution}\n```",
+            f"```python\ndef {task.entry_point}(*args):\n    return None\n```",
+        ]
+        for task in tasks
+    ]
 
 
 def test_pass_at_1_on_known_answers():

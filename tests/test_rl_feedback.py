@@ -46,7 +46,9 @@ def tokenizer(tmp_path_factory):
     from acecoder.rl.tiny_model import build_tiny_model
 
     texts = [ANSWER, "def f(x):\n    return x\n", "```python\nprint('hello')\n```"] * 3
-    return AutoTokenizer.from_pretrained(build_tiny_model(tmp_path_factory.mktemp("tiny"), texts, vocab_size=300))
+    return AutoTokenizer.from_pretrained(
+        build_tiny_model(tmp_path_factory.mktemp("tiny"), texts, vocab_size=300)
+    )
 
 
 def test_program_lines_map_to_the_completion():
@@ -58,7 +60,7 @@ def test_program_lines_map_to_the_completion():
         if not line.strip():
             assert span is None
         else:
-            assert ANSWER[span[0]:span[1]] == line.strip()
+            assert ANSWER[span[0] : span[1]] == line.strip()
     assert program.span_of_line(0) is None and program.span_of_line(len(lines) + 1) is None
 
 
@@ -85,8 +87,9 @@ def test_penalty_lands_on_exactly_the_tokens_of_the_faulty_line(pool, tokenizer)
     assert "return result.total" in text
     assert spans[penalised[0]][0] <= line_start < spans[penalised[0]][1]
     assert spans[penalised[-1]][0] < line_end <= spans[penalised[-1]][1]
-    assert all(end <= line_start or start >= line_end
-               for i, (start, end) in enumerate(spans) if i not in penalised)
+    assert all(
+        end <= line_start or start >= line_end for i, (start, end) in enumerate(spans) if i not in penalised
+    )
 
 
 def test_global_ignore_and_missing_program(pool, tokenizer):
@@ -107,8 +110,11 @@ def test_token_spans_of_ids_that_are_not_the_canonical_tokenization(tokenizer):
     text = "def f(x):\n    return x\n"
     canonical = tokenizer(text, add_special_tokens=False)["input_ids"]
     # the same text written one byte-level character at a time, as a sampler may produce it
-    split = [tokenizer.convert_tokens_to_ids(char) for token in tokenizer.convert_ids_to_tokens(canonical)
-             for char in token]
+    split = [
+        tokenizer.convert_tokens_to_ids(char)
+        for token in tokenizer.convert_ids_to_tokens(canonical)
+        for char in token
+    ]
     assert tokenizer.decode(split) == text and split != canonical
     spans = token_spans(tokenizer, split, text)
     assert "".join(text[a:b] for a, b in spans) == text

@@ -16,7 +16,9 @@ from acecoder.rl.lookup import ProblemIndex
 from acecoder.rl.prompts import build_prompt
 from acecoder.rl.rewards import build_reward
 
-ADD = RLProblem("p-add", "Return the sum of a and b.", "add", ("assert add(1, 2) == 3", "assert add(0, 0) == 0"))
+ADD = RLProblem(
+    "p-add", "Return the sum of a and b.", "add", ("assert add(1, 2) == 3", "assert add(0, 0) == 0")
+)
 NEG = RLProblem("p-neg", "Return minus x.", "neg", ("assert neg(3) == -3",))
 RIGHT_ADD = "```python\ndef add(a, b):\n    return a + b\n```"
 WRONG_ADD = "```python\ndef add(a, b):\n    return a * b\n```"
@@ -25,16 +27,20 @@ RIGHT_NEG = "Sure.\n```python\ndef neg(x):\n    return -x\n```"
 
 def chatml(problem: RLProblem, response: str, style: str = "plain") -> tuple[str, str]:
     """(prompt, prompt + response) as Qwen's chat template renders them."""
-    turns = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n"
-                    for m in build_prompt(problem.question, problem.entry_point, style, chat=True))
+    turns = "".join(
+        f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n"
+        for m in build_prompt(problem.question, problem.entry_point, style, chat=True)
+    )
     prompt = turns + "<|im_start|>assistant\n"
     return prompt, prompt + response + "<|im_end|>\n<|endoftext|>"
 
 
 def llama3(problem: RLProblem, response: str) -> str:
     user = build_prompt(problem.question, problem.entry_point, "plain", chat=True)[0]["content"]
-    return ("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n" + user + "<|eot_id|>"
-            "<|start_header_id|>assistant<|end_header_id|>\n\n" + response + "<|eot_id|>")
+    return (
+        "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n" + user + "<|eot_id|>"
+        "<|start_header_id|>assistant<|end_header_id|>\n\n" + response + "<|eot_id|>"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +84,9 @@ def test_lookup_finds_problems_in_queries():
     assert index.find(r1_query).response == "<think>x</think><answer>" + RIGHT_NEG + "</answer>"
     assert index.find(llama3(NEG, RIGHT_NEG)).problem is NEG
     plain_prompt = str(build_prompt(ADD.question, ADD.entry_point, chat=False))
-    assert index.find(plain_prompt + RIGHT_ADD).problem is ADD  # no chat markers: the question is searched for
+    assert (
+        index.find(plain_prompt + RIGHT_ADD).problem is ADD
+    )  # no chat markers: the question is searched for
     sample = index.find(plain_prompt + RIGHT_ADD, prompt=plain_prompt)  # or the prompt's hash is looked up
     assert sample.problem is ADD and sample.response == RIGHT_ADD
     assert index.find("unrelated text " + RIGHT_ADD) is None
@@ -95,7 +103,11 @@ def test_server_answers_old_shape(server_url):
 
 def test_server_answers_new_shape_with_prompts_and_labels(server_url):
     pairs = [chatml(NEG, RIGHT_NEG), chatml(ADD, WRONG_ADD), chatml(ADD, RIGHT_ADD)]
-    payload = {"query": [q for _, q in pairs], "prompts": [p for p, _ in pairs], "labels": ["p-neg", None, None]}
+    payload = {
+        "query": [q for _, q in pairs],
+        "prompts": [p for p, _ in pairs],
+        "labels": ["p-neg", None, None],
+    }
     status, body = post(server_url + "/get_reward", payload)
     assert status == 200 and body == {"rewards": [1.0, 0.0, 1.0]}
 
@@ -135,10 +147,19 @@ def test_serve_reward_command_on_an_exported_folder(tmp_path):
     import polars as pl
 
     (tmp_path / "data").mkdir()
-    pl.DataFrame({"problem_id": [ADD.problem_id], "question": [ADD.question], "entry_point": [ADD.entry_point],
-                  "tests": [list(ADD.tests)], "hard": [False]}).write_parquet(tmp_path / "data" / "train.parquet")
+    pl.DataFrame(
+        {
+            "problem_id": [ADD.problem_id],
+            "question": [ADD.question],
+            "entry_point": [ADD.entry_point],
+            "tests": [list(ADD.tests)],
+            "hard": [False],
+        }
+    ).write_parquet(tmp_path / "data" / "train.parquet")
     command = [sys.executable, "-m", "acecoder", "serve-reward", "--data", str(tmp_path), "--port", "0"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"})
+    process = subprocess.Popen(
+        command, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"}
+    )
     try:
         line = process.stderr.readline()
         assert "serving binary rewards for 1 problems on http://127.0.0.1:" in line, line

@@ -46,8 +46,13 @@ def advantages_seen(monkeypatch):
 def run(out, pool, fine_grained: bool):
     from acecoder.rl.train import train
 
-    config = RLConfig(out=out, limit=4, max_steps=2, fine_grained=fine_grained,
-                      rewards={"rltf_adaptive": 1.0, "format": 0.5})
+    config = RLConfig(
+        out=out,
+        limit=4,
+        max_steps=2,
+        fine_grained=fine_grained,
+        rewards={"rltf_adaptive": 1.0, "format": 0.5},
+    )
     return train(config, runner=CompletionRunner(pool, timeout_s=1.0))
 
 
@@ -86,17 +91,28 @@ def test_trainer_penalises_the_tokens_of_the_faulty_line(tmp_path, pool):
     model = build_tiny_model(tmp_path / "tiny", [ANSWER] * 4 + ["def f(x):\n    return x\n"], vocab_size=300)
     tokenizer = AutoTokenizer.from_pretrained(model)
     trainer = FineGrainedGRPOTrainer(
-        model=str(model), reward_funcs=[lambda prompts, completions, **kw: [0.0] * len(completions)],
-        args=GRPOConfig(output_dir=str(tmp_path / "out"), use_cpu=True, bf16=False, report_to="none",
-                        num_generations=2, per_device_train_batch_size=2, max_completion_length=8),
-        train_dataset=prompt_dataset(demonstration_problems()[:2], chat=False), processing_class=tokenizer,
-        runner=CompletionRunner(pool), feedback=FeedbackConfig(weight=0.3))
+        model=str(model),
+        reward_funcs=[lambda prompts, completions, **kw: [0.0] * len(completions)],
+        args=GRPOConfig(
+            output_dir=str(tmp_path / "out"),
+            use_cpu=True,
+            bf16=False,
+            report_to="none",
+            num_generations=2,
+            per_device_train_batch_size=2,
+            max_completion_length=8,
+        ),
+        train_dataset=prompt_dataset(demonstration_problems()[:2], chat=False),
+        processing_class=tokenizer,
+        runner=CompletionRunner(pool),
+        feedback=FeedbackConfig(weight=0.3),
+    )
     ids = tokenizer(ANSWER, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
     completion_ids = torch.tensor([ids + [tokenizer.pad_token_id] * 3])
     mask = torch.tensor([[1] * len(ids) + [0] * 3])
     penalties = trainer._penalties([{"tests": TESTS, "entry_point": "double"}], completion_ids, mask)[0]
     penalised = [i for i, value in enumerate(penalties.tolist()) if value]
-    assert penalties[penalised].eq(0.3).all() and penalties[len(ids):].eq(0).all()
+    assert penalties[penalised].eq(0.3).all() and penalties[len(ids) :].eq(0).all()
     text = tokenizer.decode([ids[i] for i in penalised])
     assert "return y.real()" in text and "y = x" not in text and "def" not in text
 
@@ -109,9 +125,15 @@ def test_problems_from_an_export_folder_and_their_prompts(tmp_path):
     from acecoder.rl.train import load_problems
 
     (tmp_path / "data").mkdir()
-    pl.DataFrame({"problem_id": ["a", "b"], "question": ["Double x.", "Negate x."], "entry_point": ["f", "g"],
-                  "tests": [["assert f(1) == 2"], ["assert g(1) == -1"]], "hard": [False, True]}
-                 ).write_parquet(tmp_path / "data" / "train-00000-of-00001.parquet")
+    pl.DataFrame(
+        {
+            "problem_id": ["a", "b"],
+            "question": ["Double x.", "Negate x."],
+            "entry_point": ["f", "g"],
+            "tests": [["assert f(1) == 2"], ["assert g(1) == -1"]],
+            "hard": [False, True],
+        }
+    ).write_parquet(tmp_path / "data" / "train-00000-of-00001.parquet")
     assert [p.problem_id for p in load_problems(RLConfig(data=tmp_path))] == ["a", "b"]
     (hard,) = load_problems(RLConfig(data=tmp_path, hard_only=True))
     assert hard.problem_id == "b"

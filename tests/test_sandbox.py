@@ -482,7 +482,9 @@ def test_environment_is_empty_of_secrets(any_pool):
 
 
 def test_stdin_is_closed(any_pool):
-    assert run(any_pool, "def f():\n    return input()\n", calls=["f()"])["calls"][0]["error_type"] == "EOFError"
+    assert (
+        run(any_pool, "def f():\n    return input()\n", calls=["f()"])["calls"][0]["error_type"] == "EOFError"
+    )
 
 
 def _processes_with(marker: str) -> list[int]:

@@ -86,7 +86,12 @@ ENDINGS = {
     "garbage on the harness's channel": ("g('garbage')", "killed", "CorruptChannel", "wrote on the harness"),
     "sys.exit in the test": ("import sys; sys.exit(1)", "error", "SystemExit", "SystemExit: 1"),
     "SystemExit in the function": ("g('system-exit')", "error", "SystemExit", "SystemExit: 0"),
-    "KeyboardInterrupt in the function": ("g('interrupt')", "error", "KeyboardInterrupt", "KeyboardInterrupt"),
+    "KeyboardInterrupt in the function": (
+        "g('interrupt')",
+        "error",
+        "KeyboardInterrupt",
+        "KeyboardInterrupt",
+    ),
 }
 ENDING_PROGRAM = (
     ADD

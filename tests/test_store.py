@@ -11,9 +11,21 @@ def test_schema_is_idempotent_and_versioned(tmp_path):
     path = tmp_path / "a.duckdb"
     with Store(path) as first:
         version = first.schema_version
-        tables = {r[0] for r in first.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    assert {"sources", "problems", "tests", "programs", "executions", "pairs", "runs", "llm_cache",
-            "pass_rates", "schema_version"} <= tables
+        tables = {
+            r[0] for r in first.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+    assert {
+        "sources",
+        "problems",
+        "tests",
+        "programs",
+        "executions",
+        "pairs",
+        "runs",
+        "llm_cache",
+        "pass_rates",
+        "schema_version",
+    } <= tables
     with Store(path) as second:
         assert second.migrate() == []  # nothing left to apply
         assert second.schema_version == version
@@ -34,26 +46,40 @@ def test_tracked_run_records_metrics_and_failures(store):
         raise ValueError("bad")
     rows = dict(store.con.execute("SELECT run_id, status FROM runs").fetchall())
     assert rows == {run_id: "ok", failed_id: "failed"}
-    assert store.con.execute("SELECT metrics->>'rows' FROM runs WHERE run_id = ?", [run_id]).fetchone()[0] == "3"
+    assert (
+        store.con.execute("SELECT metrics->>'rows' FROM runs WHERE run_id = ?", [run_id]).fetchone()[0] == "3"
+    )
 
 
 def test_pass_rate_divides_by_kept_tests(store):
     con = store.con
     con.execute("INSERT INTO programs (program_id, problem_id, code, policy) VALUES ('a', 'p', 'x', 'm')")
-    con.executemany("INSERT INTO tests (test_id, problem_id, idx, code, origin, kept) VALUES (?, 'p', ?, 't', 'llm', ?)",
-                    [("t1", 0, True), ("t2", 1, True), ("t3", 2, False), ("t4", 3, True), ("t5", 4, True)])
-    con.executemany("INSERT INTO executions (program_id, test_id, status) VALUES ('a', ?, ?)",
-                    [("t1", "pass"), ("t2", "pass"), ("t3", "pass"), ("t4", "fail"), ("t5", "error")])
+    con.executemany(
+        "INSERT INTO tests (test_id, problem_id, idx, code, origin, kept) VALUES (?, 'p', ?, 't', 'llm', ?)",
+        [("t1", 0, True), ("t2", 1, True), ("t3", 2, False), ("t4", 3, True), ("t5", 4, True)],
+    )
+    con.executemany(
+        "INSERT INTO executions (program_id, test_id, status) VALUES ('a', ?, ?)",
+        [("t1", "pass"), ("t2", "pass"), ("t3", "pass"), ("t4", "fail"), ("t5", "error")],
+    )
     row = con.execute("SELECT kept_tests, executed, passed, pass_rate FROM pass_rates").fetchone()
     assert row == (4, 4, 2, 0.5)  # the dropped test t3 counts neither above nor below the line
 
 
 def test_pass_rate_ignores_other_problems_tests_and_starts_at_zero(store):
     con = store.con
-    con.executemany("INSERT INTO programs (program_id, problem_id, code, policy) VALUES (?, ?, 'x', 'm')",
-                    [("a", "p"), ("fresh", "p")])
-    con.executemany("INSERT INTO tests (test_id, problem_id, idx, code, origin, kept) VALUES (?, ?, 0, 't', 'llm', true)",
-                    [("t1", "p"), ("other", "q")])
-    con.executemany("INSERT INTO executions (program_id, test_id, status) VALUES ('a', ?, 'pass')", [("t1",), ("other",)])
-    rows = con.execute("SELECT program_id, kept_tests, executed, passed, pass_rate FROM pass_rates ORDER BY 1").fetchall()
+    con.executemany(
+        "INSERT INTO programs (program_id, problem_id, code, policy) VALUES (?, ?, 'x', 'm')",
+        [("a", "p"), ("fresh", "p")],
+    )
+    con.executemany(
+        "INSERT INTO tests (test_id, problem_id, idx, code, origin, kept) VALUES (?, ?, 0, 't', 'llm', true)",
+        [("t1", "p"), ("other", "q")],
+    )
+    con.executemany(
+        "INSERT INTO executions (program_id, test_id, status) VALUES ('a', ?, 'pass')", [("t1",), ("other",)]
+    )
+    rows = con.execute(
+        "SELECT program_id, kept_tests, executed, passed, pass_rate FROM pass_rates ORDER BY 1"
+    ).fetchall()
     assert rows == [("a", 1, 1, 1, 1.0), ("fresh", 1, 0, 0, 0.0)]  # q's test says nothing about a p program

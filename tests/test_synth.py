@@ -16,8 +16,14 @@ from acecoder.synth.config import SynthConfig
 from acecoder.synth.stage import synthesize
 
 SEED = {fn.name: fn for fn in load_seed()}
-NAMES = ["camel_to_snake_identifier", "running_maximum", "parse_semicolon_pairs", "longest_binary_gap",
-         "gray_code_decode", "fiscal_quarter"]
+NAMES = [
+    "camel_to_snake_identifier",
+    "running_maximum",
+    "parse_semicolon_pairs",
+    "longest_binary_gap",
+    "gray_code_decode",
+    "fiscal_quarter",
+]
 
 
 @pytest.fixture(scope="module")
@@ -72,28 +78,43 @@ def by_function(table):
 
 
 def client_for(stub, store, **overrides) -> LLMClient:
-    config = LLMConfig(model="stub-model", base_url=stub.base_url, api_key="test-key", max_retries=2,
-                       backoff_initial_s=0.01, backoff_max_s=0.05, timeout_s=1.0, **overrides)
+    config = LLMConfig(
+        model="stub-model",
+        base_url=stub.base_url,
+        api_key="test-key",
+        max_retries=2,
+        backoff_initial_s=0.01,
+        backoff_max_s=0.05,
+        timeout_s=1.0,
+        **overrides,
+    )
     return LLMClient(config, store=store, run_id="test")
 
 
 def test_llm_backend_handles_every_kind_of_reply(seeded, openai_stub, pool):
     fenced = "Here you go:\n```json\n" + good_answer("running_maximum") + "\n```\nHope this helps!"
-    openai_stub.default = by_function({
-        "camel_to_snake_identifier": reply(good_answer("camel_to_snake_identifier")),
-        "running_maximum": reply(fenced),
-        "parse_semicolon_pairs": reply("I cannot produce JSON today, sorry."),
-        "longest_binary_gap": sequence(status(429, retry_after=0.05), reply(good_answer("longest_binary_gap"))),
-        "gray_code_decode": status(500),
-        "fiscal_quarter": sleep(3.0, reply(good_answer("fiscal_quarter"))),
-    })
+    openai_stub.default = by_function(
+        {
+            "camel_to_snake_identifier": reply(good_answer("camel_to_snake_identifier")),
+            "running_maximum": reply(fenced),
+            "parse_semicolon_pairs": reply("I cannot produce JSON today, sorry."),
+            "longest_binary_gap": sequence(
+                status(429, retry_after=0.05), reply(good_answer("longest_binary_gap"))
+            ),
+            "gray_code_decode": status(500),
+            "fiscal_quarter": sleep(3.0, reply(good_answer("fiscal_quarter"))),
+        }
+    )
     config = SynthConfig(backend="llm", model="stub-model")
     report = synthesize(seeded, config, pool=pool, client=client_for(openai_stub, seeded))
     reasons = seeded.con.execute("SELECT status_reason FROM problems").fetchall()
     assert (report.sources, report.problems, report.failed) == (6, 3, 3), reasons
-    rows = dict(seeded.con.execute(
-        "SELECT s.entry_point, p.status || ': ' || coalesce(p.status_reason, '') FROM problems p "
-        "JOIN sources s USING (source_id)").fetchall())
+    rows = dict(
+        seeded.con.execute(
+            "SELECT s.entry_point, p.status || ': ' || coalesce(p.status_reason, '') FROM problems p "
+            "JOIN sources s USING (source_id)"
+        ).fetchall()
+    )
     assert rows["camel_to_snake_identifier"].startswith("synthesized")
     assert rows["running_maximum"].startswith("synthesized")
     assert rows["longest_binary_gap"].startswith("synthesized")  # after one 429
@@ -102,13 +123,19 @@ def test_llm_backend_handles_every_kind_of_reply(seeded, openai_stub, pool):
     assert rows["fiscal_quarter"].startswith("failed: request failed")  # slower than the timeout
     assert report.usage["llm_retries"] >= 1 + 2 + 2
     stored = seeded.con.execute("SELECT count(*), count(DISTINCT origin) FROM tests").fetchone()
-    examples = sum(len(SEED[n].examples) + 1 for n in ("camel_to_snake_identifier", "running_maximum",
-                                                        "longest_binary_gap"))
+    examples = sum(
+        len(SEED[n].examples) + 1
+        for n in ("camel_to_snake_identifier", "running_maximum", "longest_binary_gap")
+    )
     assert stored == (examples, 1)  # the non-assert line of each reply was dropped
 
-    filtered = filter_problems(seeded, FilterConfig(min_tests=2, mutants_per_problem=5), pool=pool, progress=False)
+    filtered = filter_problems(
+        seeded, FilterConfig(min_tests=2, mutants_per_problem=5), pool=pool, progress=False
+    )
     assert filtered.kept == 3
-    wrong = seeded.con.execute("SELECT count(*) FROM tests WHERE NOT kept AND drop_reason LIKE 'reference fail%'")
+    wrong = seeded.con.execute(
+        "SELECT count(*) FROM tests WHERE NOT kept AND drop_reason LIKE 'reference fail%'"
+    )
     assert wrong.fetchone()[0] == 3  # each reply's wrong test
     assert seeded.con.execute("SELECT count(*) FROM executions").fetchone()[0] == examples
 
@@ -168,13 +195,21 @@ def test_inferred_backend_on_the_whole_seed_corpus(store, benchmark_tasks, pool)
     ingest("seed", store, benchmark_index=BenchmarkIndex.build(benchmark_tasks, 13))
     report = synthesize(store, SynthConfig(backend="inferred"), pool=pool)
     assert report.problems >= 0.95 * report.sources
-    filtered = filter_problems(store, FilterConfig(min_tests=5, mutants_per_problem=8), pool=pool, progress=False)
-    kept_counts = [n for (n,) in store.con.execute(
-        "SELECT count(*) FILTER (WHERE t.kept) FROM problems p LEFT JOIN tests t USING (problem_id) "
-        "WHERE p.origin = 'inferred' GROUP BY p.problem_id").fetchall()]
+    filtered = filter_problems(
+        store, FilterConfig(min_tests=5, mutants_per_problem=8), pool=pool, progress=False
+    )
+    kept_counts = [
+        n
+        for (n,) in store.con.execute(
+            "SELECT count(*) FILTER (WHERE t.kept) FROM problems p LEFT JOIN tests t USING (problem_id) "
+            "WHERE p.origin = 'inferred' GROUP BY p.problem_id"
+        ).fetchall()
+    ]
     with_ten = sum(n >= 10 for n in kept_counts) / len(load_seed())
     killed = store.con.execute("SELECT avg(mutation_score) FROM problems WHERE status = 'kept'").fetchone()[0]
-    print(f"\nseed corpus: {with_ten:.1%} of functions with >= 10 kept tests; "
-          f"mean mutation score {killed:.1%}; kept {filtered.kept}/{filtered.problems}")
+    print(
+        f"\nseed corpus: {with_ten:.1%} of functions with >= 10 kept tests; "
+        f"mean mutation score {killed:.1%}; kept {filtered.kept}/{filtered.problems}"
+    )
     assert with_ten >= 0.90
     assert killed >= 0.80

@@ -12,8 +12,18 @@ def print_frame(frame: pl.DataFrame, title: str, console: Console | None = None)
     for name, dtype in frame.schema.items():
         table.add_column(name, justify="right" if dtype.is_numeric() else "left")
     for row in frame.iter_rows():
-        table.add_row(*[f"{v:,.3f}" if isinstance(v, float) else "" if v is None else f"{v:,}" if isinstance(v, int)
-                        else str(v) for v in row])
+        table.add_row(
+            *[
+                f"{v:,.3f}"
+                if isinstance(v, float)
+                else ""
+                if v is None
+                else f"{v:,}"
+                if isinstance(v, int)
+                else str(v)
+                for v in row
+            ]
+        )
     (console or Console()).print(table)
 
 

@@ -14,28 +14,52 @@ console = Console(stderr=True)
 
 
 def ingest(
-    source: Annotated[str, typer.Argument(
-        help="`seed` (the bundled corpus), a .jsonl/.json/.parquet/.csv file or a folder of them, "
-             "or a Hugging Face dataset id such as ise-uiuc/Magicoder-OSS-Instruct-75K.")],
-    layout: Annotated[str, typer.Option(
-        help="How to read the rows: auto (detect from the columns), magicoder-oss (problem, solution), "
-             "magicoder-evol (instruction, response), evol-codealpaca (instruction, output), "
-             "stack-fns (content), seed (question, solution), generic (with the field options).")] = "auto",
-    question_field: Annotated[str | None, typer.Option(help="Field with the question (generic layout).")] = None,
-    solution_field: Annotated[str | None, typer.Option(
-        help="Field with the code or a markdown answer holding it (generic layout).")] = None,
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="`seed` (the bundled corpus), a .jsonl/.json/.parquet/.csv file or a folder of them, "
+            "or a Hugging Face dataset id such as ise-uiuc/Magicoder-OSS-Instruct-75K."
+        ),
+    ],
+    layout: Annotated[
+        str,
+        typer.Option(
+            help="How to read the rows: auto (detect from the columns), magicoder-oss (problem, solution), "
+            "magicoder-evol (instruction, response), evol-codealpaca (instruction, output), "
+            "stack-fns (content), seed (question, solution), generic (with the field options)."
+        ),
+    ] = "auto",
+    question_field: Annotated[
+        str | None, typer.Option(help="Field with the question (generic layout).")
+    ] = None,
+    solution_field: Annotated[
+        str | None, typer.Option(help="Field with the code or a markdown answer holding it (generic layout).")
+    ] = None,
     split: Annotated[str, typer.Option(help="Split of a Hub dataset.")] = "train",
-    limit: Annotated[int | None, typer.Option(help="Ingest at most this many rows (after --shuffle).")] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Ingest at most this many rows (after --shuffle).")
+    ] = None,
     shuffle: Annotated[bool, typer.Option(help="Shuffle the rows before --limit.")] = False,
     seed: Annotated[int, typer.Option(help="Seed of --shuffle.")] = 0,
-    strip_prints: Annotated[bool, typer.Option(
-        help="Remove print(...) lines where the code stays valid, as AceCoder did.")] = True,
-    near_dup_threshold: Annotated[float, typer.Option(
-        help="Jaccard similarity (token 3-grams, MinHash) above which a row is a near duplicate of an "
-             "earlier one; 1.0 turns near-dedup off.", min=0.0, max=1.0)] = 0.85,
-    ngram: Annotated[int, typer.Option(
-        help="Flag rows sharing this many consecutive words with a HumanEval(+)/MBPP(+) prompt or solution.",
-        min=4)] = 13,
+    strip_prints: Annotated[
+        bool, typer.Option(help="Remove print(...) lines where the code stays valid, as AceCoder did.")
+    ] = True,
+    near_dup_threshold: Annotated[
+        float,
+        typer.Option(
+            help="Jaccard similarity (token 3-grams, MinHash) above which a row is a near duplicate of an "
+            "earlier one; 1.0 turns near-dedup off.",
+            min=0.0,
+            max=1.0,
+        ),
+    ] = 0.85,
+    ngram: Annotated[
+        int,
+        typer.Option(
+            help="Flag rows sharing this many consecutive words with a HumanEval(+)/MBPP(+) prompt or solution.",
+            min=4,
+        ),
+    ] = 13,
     decontaminate: Annotated[bool, typer.Option(help="Check rows against the benchmarks.")] = True,
     workers: Annotated[int, typer.Option(help="Processes cleaning code on large inputs.", min=1)] = 2,
     db: DbOption = None,
@@ -51,9 +75,18 @@ def ingest(
     from acecoder.store import open_store
 
     config = IngestConfig(
-        layout=layout, question_field=question_field, solution_field=solution_field, split=split, limit=limit,
-        shuffle=shuffle, seed=seed, strip_prints=strip_prints, near_dup_threshold=near_dup_threshold,
-        decontam_ngram=ngram, decontaminate=decontaminate, workers=workers,
+        layout=layout,
+        question_field=question_field,
+        solution_field=solution_field,
+        split=split,
+        limit=limit,
+        shuffle=shuffle,
+        seed=seed,
+        strip_prints=strip_prints,
+        near_dup_threshold=near_dup_threshold,
+        decontam_ngram=ngram,
+        decontaminate=decontaminate,
+        workers=workers,
     )
     with open_store(db) as store:
         try:

@@ -34,7 +34,6 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def main() -> None:
     """acecoder: test-case synthesis, execution feedback and reward models for code LLMs."""

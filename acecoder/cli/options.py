@@ -9,6 +9,9 @@ import typer
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="DuckDB file to use (default: $ACECODER_DB, else data/acecoder.duckdb).",
-                 show_default=False),
+    typer.Option(
+        "--db",
+        help="DuckDB file to use (default: $ACECODER_DB, else data/acecoder.duckdb).",
+        show_default=False,
+    ),
 ]

@@ -12,13 +12,19 @@ from acecoder.cli.common import print_mapping
 from acecoder.cli.options import DbOption
 
 console = Console(stderr=True)
-export_app = typer.Typer(help="Export stored records as Hugging Face datasets (parquet).", no_args_is_help=True)
+export_app = typer.Typer(
+    help="Export stored records as Hugging Face datasets (parquet).", no_args_is_help=True
+)
 
 
 def sample(
-    policy: Annotated[str, typer.Option(
-        help="mutants: no model; the reference, a reformatted copy and single/double-edit mutants of it. "
-             "llm: a policy model through the OpenAI-compatible endpoint (answers cached).")] = "mutants",
+    policy: Annotated[
+        str,
+        typer.Option(
+            help="mutants: no model; the reference, a reformatted copy and single/double-edit mutants of it. "
+            "llm: a policy model through the OpenAI-compatible endpoint (answers cached)."
+        ),
+    ] = "mutants",
     model: Annotated[str | None, typer.Option(help="Policy model (default: ACECODER_POLICY_MODEL).")] = None,
     n: Annotated[int, typer.Option(help="Programs per problem.", min=1)] = 16,
     temperature: Annotated[float, typer.Option(help="Sampling temperature (AceCoder: 0.7).")] = 0.7,
@@ -32,18 +38,33 @@ def sample(
     from acecoder.sampling import SampleConfig, sample_programs
     from acecoder.store import open_store
 
-    config = SampleConfig(policy=policy, model=model, n=n, temperature=temperature, top_p=top_p,
-                          max_tokens=max_tokens, limit=limit, seed=seed)
+    config = SampleConfig(
+        policy=policy,
+        model=model,
+        n=n,
+        temperature=temperature,
+        top_p=top_p,
+        max_tokens=max_tokens,
+        limit=limit,
+        seed=seed,
+    )
     with open_store(db) as store:
         report = sample_programs(store, config)
-    summary = {"policy": report.policy, "problems": report.problems, "programs stored": report.programs,
-               "failed requests": report.failed_requests, "answers without the function": report.unextracted}
+    summary = {
+        "policy": report.policy,
+        "problems": report.problems,
+        "programs stored": report.programs,
+        "failed requests": report.failed_requests,
+        "answers without the function": report.unextracted,
+    }
     summary |= {f"llm {k}": v for k, v in (report.usage or {}).items()}
     print_mapping(summary, f"sample, run {report.run_id or '(nothing to do)'}")
 
 
 def score(
-    batch_size: Annotated[int, typer.Option(help="Programs per sandbox batch (each batch is committed).")] = 256,
+    batch_size: Annotated[
+        int, typer.Option(help="Programs per sandbox batch (each batch is committed).")
+    ] = 256,
     limit: Annotated[int | None, typer.Option(help="Programs to score in this run.")] = None,
     db: DbOption = None,
 ) -> None:
@@ -53,8 +74,10 @@ def score(
 
     with open_store(db) as store:
         report = score_programs(store, batch_size=batch_size, limit=limit)
-    print_mapping({"programs": report.programs, "executions": report.executions},
-                  f"score, run {report.run_id or '(nothing to do)'}")
+    print_mapping(
+        {"programs": report.programs, "executions": report.executions},
+        f"score, run {report.run_id or '(nothing to do)'}",
+    )
 
 
 def pairs(
@@ -62,11 +85,16 @@ def pairs(
     min_gap: Annotated[float, typer.Option(help="Chosen minus rejected pass rate at least this.")] = 0.4,
     min_rejected: Annotated[float, typer.Option(help="Rejected pass rate above this.")] = 0.0,
     max_per_problem: Annotated[int, typer.Option(help="Most pairs per problem.")] = 16,
-    histogram: Annotated[Path, typer.Option(help="Where to save the pass-rate histogram (PNG).")] =
-        Path("data/reports/pass_rates.png"),
-    export: Annotated[Path | None, typer.Option(
-        help="Also export the pairs to this folder as a Hugging Face dataset (parquet + card), in the layout "
-             "TRL's RewardTrainer reads.")] = None,
+    histogram: Annotated[Path, typer.Option(help="Where to save the pass-rate histogram (PNG).")] = Path(
+        "data/reports/pass_rates.png"
+    ),
+    export: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also export the pairs to this folder as a Hugging Face dataset (parquet + card), in the layout "
+            "TRL's RewardTrainer reads."
+        ),
+    ] = None,
     push_to_hub: Annotated[str | None, typer.Option(help="Also push the export to this Hub repo.")] = None,
     db: DbOption = None,
 ) -> None:
@@ -76,15 +104,18 @@ def pairs(
     from acecoder.pairs import PairRule, make_pairs
     from acecoder.store import open_store
 
-    rule = PairRule(min_chosen=min_chosen, min_gap=min_gap, min_rejected=min_rejected,
-                    max_per_problem=max_per_problem)
+    rule = PairRule(
+        min_chosen=min_chosen, min_gap=min_gap, min_rejected=min_rejected, max_per_problem=max_per_problem
+    )
     with open_store(db) as store:
         report = make_pairs(store, rule, histogram=histogram)
         if export is not None:
             out, rows = export_reward_pairs(store, export, push_to_hub)
             console.print(f"exported {rows:,} pairs to {out}")
-    print_mapping({"new pairs": report.new_pairs, **report.summary, "histogram": report.histogram},
-                  f"pairs, run {report.run_id}")
+    print_mapping(
+        {"new pairs": report.new_pairs, **report.summary, "histogram": report.histogram},
+        f"pairs, run {report.run_id}",
+    )
 
 
 @export_app.command("pairs")

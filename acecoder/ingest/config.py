@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 @dataclass
 class IngestConfig:
-    layout: str = "auto"  # auto | magicoder-oss | magicoder-evol | evol-codealpaca | stack-fns | seed | generic
+    layout: str = (
+        "auto"  # auto | magicoder-oss | magicoder-evol | evol-codealpaca | stack-fns | seed | generic
+    )
     question_field: str | None = None  # the generic layout
     solution_field: str | None = None
     split: str = "train"  # Hub datasets only

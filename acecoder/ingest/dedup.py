@@ -54,7 +54,9 @@ def signatures(texts: pl.Series, num_perm: int = NUM_PERM) -> np.ndarray:
     return sig
 
 
-def lsh_params(threshold: float, num_perm: int = NUM_PERM, false_negative_weight: float = 0.8) -> tuple[int, int]:
+def lsh_params(
+    threshold: float, num_perm: int = NUM_PERM, false_negative_weight: float = 0.8
+) -> tuple[int, int]:
     """(bands, rows per band) minimising the weighted false-positive and false-negative areas around
     `threshold`. Candidates are verified against the signatures afterwards, so a false positive costs only
     a comparison while a false negative keeps a duplicate: hence the weight on false negatives."""
@@ -97,8 +99,9 @@ def near_duplicates(sig: np.ndarray, threshold: float) -> np.ndarray:
             if same.size == 0:
                 continue
             # every row in a run of equal keys pairs with the run's first (earliest) row
-            run_start = np.maximum.accumulate(np.where(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]],
-                                                       np.arange(n), 0))
+            run_start = np.maximum.accumulate(
+                np.where(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]], np.arange(n), 0)
+            )
             for i in same + 1:
                 first, other = order[run_start[i]], order[i]
                 candidates.add((min(first, other), max(first, other)))

@@ -74,8 +74,13 @@ def _clean(frame: pl.DataFrame, layout: Layout, config: IngestConfig) -> list[Cl
 
 def _select(source: RawSource, config: IngestConfig) -> tuple[pl.DataFrame, Layout]:
     frame = source.frame
-    layout = resolve(config.layout, frame.columns, config.question_field, config.solution_field,
-                     file=source.files[0] if len(source.files) == 1 else source.name)
+    layout = resolve(
+        config.layout,
+        frame.columns,
+        config.question_field,
+        config.solution_field,
+        file=source.files[0] if len(source.files) == 1 else source.name,
+    )
     if config.shuffle:
         order = list(range(frame.height))
         random.Random(config.seed).shuffle(order)
@@ -93,8 +98,13 @@ def _select(source: RawSource, config: IngestConfig) -> tuple[pl.DataFrame, Layo
     ), layout
 
 
-def ingest(source: str, store: Store, config: IngestConfig | None = None,
-           benchmark_index: BenchmarkIndex | None = None, flow_run_id: str | None = None) -> IngestReport:
+def ingest(
+    source: str,
+    store: Store,
+    config: IngestConfig | None = None,
+    benchmark_index: BenchmarkIndex | None = None,
+    flow_run_id: str | None = None,
+) -> IngestReport:
     """Ingest SOURCE into `sources`. Raises IngestError on bad input, having written nothing."""
     config = config or IngestConfig()
     raw = read_source(source, split=config.split)
@@ -117,7 +127,9 @@ def ingest(source: str, store: Store, config: IngestConfig | None = None,
         frame = frame.with_columns(pl.coalesce("given_entry_point", "entry_point").alias("entry_point"))
     questions = frame["question"].str.replace_all(r"\s+", " ").str.strip_chars().to_list()
     frame = frame.with_columns(
-        pl.Series("source_id", [content_hash(q or "", c) for q, c in zip(questions, frame["solution"], strict=True)])
+        pl.Series(
+            "source_id", [content_hash(q or "", c) for q, c in zip(questions, frame["solution"], strict=True)]
+        )
     )
     unique = frame["source_id"].is_first_distinct()
     report.exact_duplicates += frame.height - int(unique.sum())
@@ -136,13 +148,15 @@ def ingest(source: str, store: Store, config: IngestConfig | None = None,
         index = benchmark_index or _benchmark_index(config.decontam_ngram, report)
         by_question = index.match(frame["question"])
         by_code = index.match(frame["solution"])
-        reasons_found = [q and f"question: {q}" or (c and f"code: {c}") for q, c in zip(by_question, by_code,
-                                                                                        strict=True)]
+        reasons_found = [
+            q and f"question: {q}" or (c and f"code: {c}") for q, c in zip(by_question, by_code, strict=True)
+        ]
         frame = frame.with_columns(pl.Series("contamination_reason", reasons_found, dtype=pl.String))
     contaminated = frame.filter(pl.col("contamination_reason").is_not_null())
     report.contaminated = contaminated.height
     report.contamination_examples = [
-        {"row": r["row_ref"], "reason": r["contamination_reason"]} for r in contaminated.head(5).iter_rows(named=True)
+        {"row": r["row_ref"], "reason": r["contamination_reason"]}
+        for r in contaminated.head(5).iter_rows(named=True)
     ]
 
     metadata = [
@@ -150,8 +164,16 @@ def ingest(source: str, store: Store, config: IngestConfig | None = None,
         for t in (frame["given_topic"] if "given_topic" in frame.columns else [None] * frame.height)
     ]
     rows = frame.select(
-        "source_id", "row_ref", "question", "solution", "entry_point", "near_dup_of", "contamination_reason",
-        (pl.col("given_topic") if "given_topic" in frame.columns else pl.lit(None, dtype=pl.String)).alias("topic"),
+        "source_id",
+        "row_ref",
+        "question",
+        "solution",
+        "entry_point",
+        "near_dup_of",
+        "contamination_reason",
+        (pl.col("given_topic") if "given_topic" in frame.columns else pl.lit(None, dtype=pl.String)).alias(
+            "topic"
+        ),
     ).with_columns(
         pl.lit(raw.name).alias("dataset"),
         pl.lit(layout.name).alias("layout"),
@@ -180,10 +202,16 @@ def _mark_near_duplicates(frame: pl.DataFrame, store: Store, threshold: float) -
         return frame.with_columns(pl.lit(None, dtype=pl.String).alias("near_dup_of"))
     known = store.frame("sources_for_dedup")
     ids = known["source_id"].to_list() + frame["source_id"].to_list()
-    texts = pl.concat([
-        known.select(pl.concat_str([pl.col("question").fill_null(""), pl.col("solution")], separator="\n")),
-        frame.select(pl.concat_str([pl.col("question").fill_null(""), pl.col("solution")], separator="\n")),
-    ]).to_series()
+    texts = pl.concat(
+        [
+            known.select(
+                pl.concat_str([pl.col("question").fill_null(""), pl.col("solution")], separator="\n")
+            ),
+            frame.select(
+                pl.concat_str([pl.col("question").fill_null(""), pl.col("solution")], separator="\n")
+            ),
+        ]
+    ).to_series()
     dup_of = dedup.near_duplicates(dedup.signatures(texts), threshold)[known.height :]
     near = [ids[i] if i >= 0 else None for i in dup_of.tolist()]
     return frame.with_columns(pl.Series("near_dup_of", near, dtype=pl.String))

@@ -33,9 +33,13 @@ def _first_bad_line(path: Path, text: str) -> IngestError | None:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            return IngestError(str(path), f"malformed JSON ({exc.msg} at column {exc.colno})", row=f"line {number}")
+            return IngestError(
+                str(path), f"malformed JSON ({exc.msg} at column {exc.colno})", row=f"line {number}"
+            )
         if not isinstance(record, dict):
-            return IngestError(str(path), f"expected a JSON object, got {type(record).__name__}", row=f"line {number}")
+            return IngestError(
+                str(path), f"expected a JSON object, got {type(record).__name__}", row=f"line {number}"
+            )
     return None
 
 
@@ -58,7 +62,9 @@ def _json(path: Path) -> pl.DataFrame:
     try:
         records = json.loads(path.read_text(encoding="utf-8") or "null")
     except json.JSONDecodeError as exc:
-        raise IngestError(str(path), f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        raise IngestError(
+            str(path), f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
     if isinstance(records, dict) and isinstance(records.get("data"), list):
         records = records["data"]
     if not isinstance(records, list) or not records:
@@ -79,7 +85,9 @@ def _table(path: Path, kind: str) -> pl.DataFrame:
         raise IngestError(str(path), "empty file: no records")
     # csv rows are numbered as a spreadsheet shows them: the header is line 1.
     first = 2 if kind == "csv" else 1
-    return frame.with_columns(pl.Series("row_ref", [f"{path}:row {i}" for i in range(first, frame.height + first)]))
+    return frame.with_columns(
+        pl.Series("row_ref", [f"{path}:row {i}" for i in range(first, frame.height + first)])
+    )
 
 
 def read_file(path: Path) -> pl.DataFrame:
@@ -101,9 +109,13 @@ def _hub(dataset_id: str, split: str) -> pl.DataFrame:
     try:
         data = datasets.load_dataset(dataset_id, split=split)
     except Exception as exc:
-        raise IngestError(dataset_id, f"cannot load from the Hugging Face Hub ({type(exc).__name__}: {exc})") from None
+        raise IngestError(
+            dataset_id, f"cannot load from the Hugging Face Hub ({type(exc).__name__}: {exc})"
+        ) from None
     frame = pl.from_arrow(data.data.table)
-    return frame.with_columns(pl.Series("row_ref", [f"{dataset_id}:{split}:{i}" for i in range(frame.height)]))
+    return frame.with_columns(
+        pl.Series("row_ref", [f"{dataset_id}:{split}:{i}" for i in range(frame.height)])
+    )
 
 
 def read_source(source: str, *, split: str = "train") -> RawSource:

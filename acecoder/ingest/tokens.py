@@ -28,8 +28,9 @@ def token_hashes(texts: pl.Series, pattern: str, *, lowercase: bool = False) -> 
     return hashes.astype(np.uint64, copy=False), offsets
 
 
-def ngram_hashes(hashes: np.ndarray, offsets: np.ndarray, n: int, *, whole_short_texts: bool = True
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def ngram_hashes(
+    hashes: np.ndarray, offsets: np.ndarray, n: int, *, whole_short_texts: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Hashes of every window of `n` consecutive tokens that lies inside one text, and the text it is in.
 
     With `whole_short_texts`, a text shorter than `n` tokens contributes one window of all its tokens.
@@ -47,7 +48,9 @@ def ngram_hashes(hashes: np.ndarray, offsets: np.ndarray, n: int, *, whole_short
     starts = np.arange(total - width + 1)
     whole = owner[starts] == owner[starts + width - 1]
     windows, rows = acc[whole], owner[starts[whole]]
-    if whole_short_texts and width == n:  # texts shorter than n still get one window: the hash of all their tokens
+    if (
+        whole_short_texts and width == n
+    ):  # texts shorter than n still get one window: the hash of all their tokens
         lengths = np.diff(offsets)
         short = np.flatnonzero((lengths > 0) & (lengths < n))
         if short.size:

@@ -43,7 +43,9 @@ def candidate_sets(samples: list[TaskSamples]) -> list[CandidateSet]:
     sets = []
     for group in samples:
         helpers = prompt_definitions(group.task.prompt)
-        programs = tuple(sanitize(program, group.task.entry_point, keep=helpers) for program in group.programs)
+        programs = tuple(
+            sanitize(program, group.task.entry_point, keep=helpers) for program in group.programs
+        )
         sets.append(CandidateSet(Problem.of(group.task), programs))
     return sets
 
@@ -54,7 +56,11 @@ def prompt_definitions(prompt: str) -> list[str]:
         tree = ast.parse(prompt)
     except (SyntaxError, ValueError):
         return []
-    return [node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
+    return [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    ]
 
 
 def behaviour_key(program: str) -> str:

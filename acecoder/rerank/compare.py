@@ -25,7 +25,9 @@ from acecoder.rerank.pipeline import REWARD_METHODS, open_executor
 from acecoder.rerank.reward import Scorer, reward_model_scorer
 
 # Real CodeGen-16B samples bundled with the package (10 for each of the first 40 HumanEval tasks).
-DEMO_SAMPLES = Path(__file__).resolve().parents[1] / "data" / "demo" / "humaneval_codegen16b_first40x10.samples.jsonl.gz"
+DEMO_SAMPLES = (
+    Path(__file__).resolve().parents[1] / "data" / "demo" / "humaneval_codegen16b_first40x10.samples.jsonl.gz"
+)
 RANDOM_ROW = "random (mean pass rate)"
 ORACLE_ROW = "oracle (pass@N)"
 
@@ -124,8 +126,9 @@ def compare_methods(
     with open_executor(workers, progress) as executor:
         for name in method_names:
             started = time.perf_counter()
-            choosers = methods.choosers(name, sets, executor=executor, scorer=scorer, seed=seed,
-                                        generated_inputs=generated_inputs)
+            choosers = methods.choosers(
+                name, sets, executor=executor, scorer=scorer, seed=seed, generated_inputs=generated_inputs
+            )
             picks[name] = [choose(len(candidates)) for choose, candidates in zip(choosers, sets, strict=True)]
             wall_s[name] = time.perf_counter() - started
         started = time.perf_counter()
@@ -135,7 +138,9 @@ def compare_methods(
         if plus_benchmark is not None:
             plus_by_id = {task.task_id: task for task in benchmarks.load(plus_benchmark)}
             started = time.perf_counter()
-            plus = evaluation.evaluate([plus_by_id[task.task_id] for task in evaluated_tasks], sets, executor).plus
+            plus = evaluation.evaluate(
+                [plus_by_id[task.task_id] for task in evaluated_tasks], sets, executor
+            ).plus
             evaluate_s["plus inputs"] = time.perf_counter() - started
 
     def figures(score) -> MethodFigures:
@@ -147,18 +152,32 @@ def compare_methods(
         rows[name].wall_s = wall_s[name]
     rows[RANDOM_ROW] = figures(lambda verdicts: pass_at_k(verdicts, 1))
     rows[ORACLE_ROW] = figures(lambda verdicts: sum(any(task) for task in verdicts) / len(verdicts))
-    return Comparison(benchmark=benchmark, tasks=len(sets), n=max(len(c) for c in sets), rows=rows,
-                      evaluate_s=evaluate_s)
+    return Comparison(
+        benchmark=benchmark, tasks=len(sets), n=max(len(c) for c in sets), rows=rows, evaluate_s=evaluate_s
+    )
 
 
-def compare_and_record(db: str | Path, samples_path: str | Path, benchmark: str, method_names: Sequence[str],
-                       flow_run_id: str | None = None, **options: Any) -> Comparison:
+def compare_and_record(
+    db: str | Path,
+    samples_path: str | Path,
+    benchmark: str,
+    method_names: Sequence[str],
+    flow_run_id: str | None = None,
+    **options: Any,
+) -> Comparison:
     """`compare_methods` with a `rerank` row in the database's `runs` table (parameters and figures)."""
     from acecoder.store import detached_run
 
-    params = {"samples": str(samples_path), "benchmark": benchmark, "methods": list(method_names),
-              **{key: str(value) if isinstance(value, Path) else value for key, value in options.items()
-                 if key != "scorer"}}
+    params = {
+        "samples": str(samples_path),
+        "benchmark": benchmark,
+        "methods": list(method_names),
+        **{
+            key: str(value) if isinstance(value, Path) else value
+            for key, value in options.items()
+            if key != "scorer"
+        },
+    }
     with detached_run(db, "rerank", params, flow_run_id) as (_, metrics):
         comparison = compare_methods(samples_path, benchmark, method_names, **options)
         metrics.update(comparison.metrics())

@@ -36,8 +36,16 @@ MIN_CALL_TIMEOUT_S = 1.0  # EvalPlus's floor for one input
 CANONICAL_TIME_FACTOR = 4.0
 
 # MBPP+ tasks whose answer is compared as a set, or only for being None or not (EvalPlus's special oracles)
-MBPP_SET_EQUAL = {"similar_elements", "find_char_long", "common_in_nested_lists", "extract_singly", "larg_nnum",
-                  "intersection_array", "find_dissimilar", "Diff"}
+MBPP_SET_EQUAL = {
+    "similar_elements",
+    "find_char_long",
+    "common_in_nested_lists",
+    "extract_singly",
+    "larg_nnum",
+    "intersection_array",
+    "find_dissimilar",
+    "Diff",
+}
 MBPP_NOT_NONE = {"check_str", "text_match_three", "text_starta_endb"}
 
 
@@ -71,7 +79,9 @@ def evaluate(
         return Verdicts(base, None)
     plus_expected = _expected_outputs(tasks, [task.plus_input for task in tasks], executor, "plus")
     plus = _compare_all(tasks, candidate_sets, plus_expected, executor, "evaluate: plus inputs", only=base)
-    return Verdicts(base, [[b and p for b, p in zip(bs, ps, strict=True)] for bs, ps in zip(base, plus, strict=True)])
+    return Verdicts(
+        base, [[b and p for b, p in zip(bs, ps, strict=True)] for bs, ps in zip(base, plus, strict=True)]
+    )
 
 
 def _humaneval_verdicts(
@@ -93,14 +103,21 @@ def _expected_outputs(
         CallGroup(task.prompt + task.canonical_solution, _calls(task, task_inputs), (0.0,) * len(task_inputs))
         for task, task_inputs in zip(tasks, inputs, strict=True)
     ]
-    results = executor.grouped_outcomes(groups, f"evaluate: canonical solutions ({kind})", split=_too_large,
-                                        min_group_timeout_s=CANONICAL_TIMEOUT_S, min_call_timeout_s=CANONICAL_TIMEOUT_S)
+    results = executor.grouped_outcomes(
+        groups,
+        f"evaluate: canonical solutions ({kind})",
+        split=_too_large,
+        min_group_timeout_s=CANONICAL_TIMEOUT_S,
+        min_call_timeout_s=CANONICAL_TIMEOUT_S,
+    )
     expected = []
     for task, task_inputs, outcomes in zip(tasks, inputs, results, strict=True):
         failed = next((outcome for outcome in outcomes if not outcome.returned), None)
         if failed is not None:
-            raise RuntimeError(f"{task.task_id}: the canonical solution did not return on a {kind} input "
-                               f"({failed.status} {failed.error_type})")
+            raise RuntimeError(
+                f"{task.task_id}: the canonical solution did not return on a {kind} input "
+                f"({failed.status} {failed.error_type})"
+            )
         timeouts = tuple(CANONICAL_TIME_FACTOR * outcome.duration_ms / 1000 for outcome in outcomes)
         expected.append(_Expected(list(task_inputs), [outcome.value for outcome in outcomes], timeouts))
     return expected
@@ -151,10 +168,17 @@ def _compare_all(
         for c in range(len(candidates))
         if (only is None or only[t][c]) and expected[t].inputs
     ]
-    groups = [CallGroup(candidate_sets[t].programs[c], _calls(tasks[t], expected[t].inputs), expected[t].timeouts_s)
-              for t, c in wanted]
-    results = executor.grouped_outcomes(groups, description, split=_too_large,
-                                        min_group_timeout_s=MIN_GROUP_TIMEOUT_S, min_call_timeout_s=MIN_CALL_TIMEOUT_S)
+    groups = [
+        CallGroup(candidate_sets[t].programs[c], _calls(tasks[t], expected[t].inputs), expected[t].timeouts_s)
+        for t, c in wanted
+    ]
+    results = executor.grouped_outcomes(
+        groups,
+        description,
+        split=_too_large,
+        min_group_timeout_s=MIN_GROUP_TIMEOUT_S,
+        min_call_timeout_s=MIN_CALL_TIMEOUT_S,
+    )
     verdicts = [[only is None or only[t][c] for c in range(len(cs))] for t, cs in enumerate(candidate_sets)]
     for (t, c), outcomes in zip(wanted, results, strict=True):
         verdicts[t][c] = all(
@@ -198,7 +222,9 @@ def _mbpp_oracle(name: str, args: list[Any], output: Any, expected: Any, atol: f
         if name == "digit_distance_nums":  # Mbpp/558: numbers padded to the same length
             first, second = (str(number) for number in args)
             width = max(len(first), len(second))
-            padded = sum(abs(int(a) - int(b)) for a, b in zip(first.zfill(width), second.zfill(width), strict=True))
+            padded = sum(
+                abs(int(a) - int(b)) for a, b in zip(first.zfill(width), second.zfill(width), strict=True)
+            )
             return output in (expected, padded)
     except (TypeError, ValueError, OverflowError):
         return False

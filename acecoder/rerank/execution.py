@@ -78,8 +78,10 @@ class Executor:
 
     def call_outcomes(self, requests: Sequence[CallRequest], description: str) -> list[list[CallOutcome]]:
         """One outcome per call of each request, in request order."""
-        jobs = [(self._key("calls", r.program, r.calls, r.timeout_s), r.program, [], list(r.calls), r.timeout_s)
-                for r in requests]
+        jobs = [
+            (self._key("calls", r.program, r.calls, r.timeout_s), r.program, [], list(r.calls), r.timeout_s)
+            for r in requests
+        ]
         return self._run(jobs, description, lambda result, job: _call_outcomes(result, len(job[3])))
 
     def grouped_outcomes(
@@ -100,8 +102,12 @@ class Executor:
         returned within a tuple gets an equal share of the tuple's `duration_ms`.
         """
         together = self.call_outcomes(
-            [CallRequest(g.program, (tuple_expression(list(g.calls)),), max(min_group_timeout_s, sum(g.timeouts_s)))
-             for g in groups],
+            [
+                CallRequest(
+                    g.program, (tuple_expression(list(g.calls)),), max(min_group_timeout_s, sum(g.timeouts_s))
+                )
+                for g in groups
+            ],
             description,
         )
         found: list[list[CallOutcome] | None] = []
@@ -117,8 +123,12 @@ class Executor:
             else:
                 found.append([outcome] * size)
         one_by_one = self.call_outcomes(
-            [CallRequest(groups[i].program, groups[i].calls, max(min_call_timeout_s, *groups[i].timeouts_s))
-             for i in again],
+            [
+                CallRequest(
+                    groups[i].program, groups[i].calls, max(min_call_timeout_s, *groups[i].timeouts_s)
+                )
+                for i in again
+            ],
             f"{description}, one call at a time",
         )
         for index, outcomes in zip(again, one_by_one, strict=True):
@@ -127,20 +137,31 @@ class Executor:
 
     def test_verdicts(self, requests: Sequence[TestRequest], description: str) -> list[list[bool]]:
         """Whether each test of each request passed, in request order."""
-        jobs = [(self._key("tests", r.program, r.tests, r.timeout_s), r.program, list(r.tests), None, r.timeout_s)
-                for r in requests]
+        jobs = [
+            (self._key("tests", r.program, r.tests, r.timeout_s), r.program, list(r.tests), None, r.timeout_s)
+            for r in requests
+        ]
         return self._run(jobs, description, lambda result, job: _test_verdicts(result, len(job[2])))
 
-    def _run(self, jobs: list[_Pending], description: str, read: Callable[[Mapping[str, Any], _Pending], Any]) \
-            -> list[Any]:
+    def _run(
+        self, jobs: list[_Pending], description: str, read: Callable[[Mapping[str, Any], _Pending], Any]
+    ) -> list[Any]:
         """`read(result, job)` of each job, from memory or from the sandbox (each distinct job runs once)."""
         from acecoder.sandbox import Job
 
         pending = {job[0]: job for job in jobs if job[0] not in self._memory}
-        with tqdm(total=len(pending), desc=description, unit="job", file=sys.stderr, disable=not self.progress,
-                  dynamic_ncols=True) as bar:
-            sandbox_jobs = (Job(id=key, program=program, tests=tests, timeout_s=timeout_s, calls=calls)
-                            for key, program, tests, calls, timeout_s in pending.values())
+        with tqdm(
+            total=len(pending),
+            desc=description,
+            unit="job",
+            file=sys.stderr,
+            disable=not self.progress,
+            dynamic_ncols=True,
+        ) as bar:
+            sandbox_jobs = (
+                Job(id=key, program=program, tests=tests, timeout_s=timeout_s, calls=calls)
+                for key, program, tests, calls, timeout_s in pending.values()
+            )
             for result in self.pool.run_batch(sandbox_jobs):
                 self._memory[result["id"]] = read(result, pending[result["id"]])
                 bar.update(1)

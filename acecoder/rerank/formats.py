@@ -51,9 +51,7 @@ def read_samples(path: str | Path, tasks: list[BenchmarkTask], limit: int | None
     if not any(grouped.values()):
         raise SamplesError(f"{path}: no samples found")
     return [
-        TaskSamples(task, tuple(grouped[task.task_id][:limit]))
-        for task in tasks
-        if grouped.get(task.task_id)
+        TaskSamples(task, tuple(grouped[task.task_id][:limit])) for task in tasks if grouped.get(task.task_id)
     ]
 
 
@@ -93,7 +91,9 @@ def _read_generations(path: Path, text: str, tasks: list[BenchmarkTask]) -> dict
             raise SamplesError(f"{where}: expected a list of program strings, got {type(programs).__name__}")
         for number, program in enumerate(programs):
             if not isinstance(program, str):
-                raise SamplesError(f"{where}, sample {number}: expected a string, got {type(program).__name__}")
+                raise SamplesError(
+                    f"{where}, sample {number}: expected a string, got {type(program).__name__}"
+                )
         grouped[task.task_id] = list(programs)
     return grouped
 
@@ -110,7 +110,9 @@ def _read_jsonl(path: Path, text: str, by_id: dict[str, BenchmarkTask]) -> dict[
             for number, sample in enumerate(_field(row, "samples", list, where)):
                 if not isinstance(sample, str):
                     raise SamplesError(f"{where}: field 'samples'[{number}] must be a string")
-                programs.append(sample if _is_full_program(sample, task.entry_point) else task.prompt + sample)
+                programs.append(
+                    sample if _is_full_program(sample, task.entry_point) else task.prompt + sample
+                )
         elif "solution" in row:
             programs.append(_field(row, "solution", str, where))
         elif "completion" in row:
@@ -127,10 +129,13 @@ def _json_lines(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise SamplesError(f"{path}, line {line_number}: malformed JSON ({exc.msg} at column {exc.colno})") \
-                from None
+            raise SamplesError(
+                f"{path}, line {line_number}: malformed JSON ({exc.msg} at column {exc.colno})"
+            ) from None
         if not isinstance(row, dict):
-            raise SamplesError(f"{path}, line {line_number}: expected a JSON object, got {type(row).__name__}")
+            raise SamplesError(
+                f"{path}, line {line_number}: expected a JSON object, got {type(row).__name__}"
+            )
         yield line_number, row
 
 

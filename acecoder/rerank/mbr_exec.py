@@ -55,15 +55,23 @@ def behaviours(
     """
     probes = [probes_for(candidates, generated_inputs, seed) for candidates in candidate_sets]
     groups = [
-        CallGroup(program, tuple(call_expression(candidates.problem.entry_point, args) for args in task_probes.inputs),
-                  (0.0,) * len(task_probes.inputs))
+        CallGroup(
+            program,
+            tuple(call_expression(candidates.problem.entry_point, args) for args in task_probes.inputs),
+            (0.0,) * len(task_probes.inputs),
+        )
         for candidates, task_probes in zip(candidate_sets, probes, strict=True)
         for program in candidates.programs
     ]
-    outcomes = iter(executor.grouped_outcomes(groups, "exec: probing candidates",
-                                              split=_worth_splitting,
-                                              min_group_timeout_s=GROUP_TIMEOUT_S,
-                                              min_call_timeout_s=PROBE_TIMEOUT_S))
+    outcomes = iter(
+        executor.grouped_outcomes(
+            groups,
+            "exec: probing candidates",
+            split=_worth_splitting,
+            min_group_timeout_s=GROUP_TIMEOUT_S,
+            min_call_timeout_s=PROBE_TIMEOUT_S,
+        )
+    )
     return [
         [_behaviour(next(outcomes), task_probes) for _ in candidates.programs]
         for candidates, task_probes in zip(candidate_sets, probes, strict=True)
@@ -77,7 +85,9 @@ def _worth_splitting(outcome: CallOutcome) -> bool:
 
 def _behaviour(outcomes: Sequence[CallOutcome], probes: Probes) -> Behaviour:
     outputs = tuple(_output_text(outcome) for outcome in outcomes)
-    passed = sum(outputs[position] == "=" + agreement_key(example.expected) for position, example in probes.checked)
+    passed = sum(
+        outputs[position] == "=" + agreement_key(example.expected) for position, example in probes.checked
+    )
     return Behaviour(outputs, passed)
 
 
@@ -109,8 +119,10 @@ def ranked_clusters(behaviours: Sequence[Behaviour]) -> list[Cluster]:
     for index in running:
         groups.setdefault(tuple(behaviours[index].outputs[p] for p in compared), []).append(index)
     # members agree on every compared input, so the first one speaks for the group
-    clusters = [Cluster(tuple(members), all(behaviours[members[0]].fails_on(p) for p in compared))
-                for members in groups.values()]
+    clusters = [
+        Cluster(tuple(members), all(behaviours[members[0]].fails_on(p) for p in compared))
+        for members in groups.values()
+    ]
     return sorted(clusters, key=lambda c: (c.only_fails, -len(c.members), c.members[0]))
 
 

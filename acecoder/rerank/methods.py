@@ -46,7 +46,9 @@ def choosers(
     if method in ("exec", "rm+exec"):
         if executor is None:
             raise ValueError(f"the {method} method needs a sandbox executor")
-        behaviours = mbr_exec.behaviours(candidate_sets, executor, generated_inputs=generated_inputs, seed=seed)
+        behaviours = mbr_exec.behaviours(
+            candidate_sets, executor, generated_inputs=generated_inputs, seed=seed
+        )
     if method in ("rm", "rm+exec"):
         if scorer is None:
             raise ValueError(f"the {method} method needs a scorer")
@@ -55,7 +57,10 @@ def choosers(
         return [lambda n, b=b: mbr_exec.choose(b[:n]) for b in behaviours]
     if method == "rm":
         return [lambda n, s=s: reward.highest_scored(s[:n]) for s in scores]
-    return [lambda n, b=b, s=s: reward.shortlist_choice(b[:n], s[:n]) for b, s in zip(behaviours, scores, strict=True)]
+    return [
+        lambda n, b=b, s=s: reward.shortlist_choice(b[:n], s[:n])
+        for b, s in zip(behaviours, scores, strict=True)
+    ]
 
 
 def _random_chooser(seed: int, task_id: str) -> Chooser:

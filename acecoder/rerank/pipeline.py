@@ -60,8 +60,11 @@ def open_executor(workers: int | None = None, progress: bool = True) -> Iterator
 
     settings = get_settings()
     workers = workers or settings.sandbox_workers or None
-    limits = Limits(max_value_chars=SANDBOX_VALUE_CHARS, program_timeout_s=SANDBOX_PROGRAM_TIMEOUT_S,
-                    memory_mb=settings.sandbox_memory_mb)
+    limits = Limits(
+        max_value_chars=SANDBOX_VALUE_CHARS,
+        program_timeout_s=SANDBOX_PROGRAM_TIMEOUT_S,
+        memory_mb=settings.sandbox_memory_mb,
+    )
     # Answers such as factorials run past Python's 4,300-digit limit on int <-> str conversion, which the
     # pool (in this process) needs to write their repr and this package to read it back; EvalPlus lifts the
     # limit too.
@@ -108,11 +111,14 @@ def rerank(
     needs_sandbox = evaluate or method in EXEC_METHODS
     with open_executor(workers, progress) if needs_sandbox else nullcontext() as executor:
         started = time.perf_counter()
-        choosers = methods.choosers(method, sets, executor=executor, scorer=scorer, seed=seed,
-                                    generated_inputs=generated_inputs)
+        choosers = methods.choosers(
+            method, sets, executor=executor, scorer=scorer, seed=seed, generated_inputs=generated_inputs
+        )
         chosen = [choose(len(candidates)) for choose, candidates in zip(choosers, sets, strict=True)]
         timings["select"] = time.perf_counter() - started
-        selected = [(c.problem.task_id, c.programs[index], index) for c, index in zip(sets, chosen, strict=True)]
+        selected = [
+            (c.problem.task_id, c.programs[index], index) for c, index in zip(sets, chosen, strict=True)
+        ]
         write_selected(output_path, [(task_id, program) for task_id, program, _ in selected])
         if not evaluate:
             return RerankOutcome(selected, None)
@@ -121,8 +127,16 @@ def rerank(
         timings["evaluate"] = time.perf_counter() - started
 
     test_sets = {"base": verdicts.base} | ({"plus": verdicts.plus} if verdicts.plus is not None else {})
-    report = build_report(benchmark=benchmark, method=method, seed=seed, task_ids=[t.task_id for t in tasks],
-                          chosen=chosen, test_sets=test_sets, choosers=choosers, timings_s=timings)
+    report = build_report(
+        benchmark=benchmark,
+        method=method,
+        seed=seed,
+        task_ids=[t.task_id for t in tasks],
+        chosen=chosen,
+        test_sets=test_sets,
+        choosers=choosers,
+        timings_s=timings,
+    )
     if report_dir is not None:
         write_report(report, report_dir, test_sets)
     return RerankOutcome(selected, report)

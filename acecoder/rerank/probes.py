@@ -41,8 +41,11 @@ def probes_for(candidates: CandidateSet, generated: int, seed: int) -> Probes:
     problem = candidates.problem
     signature = _signature(candidates)
     params = tuple(name for name, _ in signature.params) if signature else ()
-    examples = [e for e in examples_in(problem.prompt, problem.entry_point, params)
-                if signature is None or len(e.args) == signature.arity]
+    examples = [
+        e
+        for e in examples_in(problem.prompt, problem.entry_point, params)
+        if signature is None or len(e.args) == signature.arity
+    ]
     if signature is None:
         return Probes(tuple(examples), tuple(e.args for e in examples))
     task_seed = seed * 1_000_003 + zlib.crc32(problem.task_id.encode())

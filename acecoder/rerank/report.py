@@ -30,12 +30,14 @@ def test_set_figures(verdicts: Sequence[Sequence[bool]], choosers: Sequence[Choo
     curve = []
     for n in sample_counts(most):
         prefixes = [task[:n] for task in verdicts]
-        curve.append({
-            "n": n,
-            "selected": selected_pass_rate(verdicts, [choose(n) for choose in choosers]),
-            "random": pass_at_k(prefixes, 1),
-            "oracle": float(sum(any(task) for task in prefixes) / len(prefixes)),
-        })
+        curve.append(
+            {
+                "n": n,
+                "selected": selected_pass_rate(verdicts, [choose(n) for choose in choosers]),
+                "random": pass_at_k(prefixes, 1),
+                "oracle": float(sum(any(task) for task in prefixes) / len(prefixes)),
+            }
+        )
     return {
         "selected_pass@1": selected_pass_rate(verdicts, chosen),
         "random_pass@1": pass_at_k(verdicts, 1),
@@ -66,7 +68,9 @@ def build_report(
         "n": max(counts),
         "min_n": min(counts),
         "tests": {name: test_set_figures(verdicts, choosers) for name, verdicts in test_sets.items()},
-        "selected": [{"task_id": task_id, "index": index} for task_id, index in zip(task_ids, chosen, strict=True)],
+        "selected": [
+            {"task_id": task_id, "index": index} for task_id, index in zip(task_ids, chosen, strict=True)
+        ],
         "timings_s": {name: round(seconds, 3) for name, seconds in timings_s.items()},
     }
 
@@ -74,20 +78,31 @@ def build_report(
 def report_table(report: dict[str, Any]) -> Table:
     """The headline figures, one column per test set."""
     names = list(report["tests"])
-    table = Table(title=f"rerank {report['benchmark']} with {report['method']}: "
-                        f"{report['tasks']} tasks, N = {report['n']}")
+    table = Table(
+        title=f"rerank {report['benchmark']} with {report['method']}: "
+        f"{report['tasks']} tasks, N = {report['n']}"
+    )
     table.add_column("figure")
     for name in names:
         table.add_column(f"{name} tests", justify="right")
-    rows = [("selected pass@1", "selected_pass@1"), ("random pass@1 (mean pass rate)", "random_pass@1"),
-            ("oracle (pass@N)", "oracle")]
+    rows = [
+        ("selected pass@1", "selected_pass@1"),
+        ("random pass@1 (mean pass rate)", "random_pass@1"),
+        ("oracle (pass@N)", "oracle"),
+    ]
     for label, key in rows:
         table.add_row(label, *(_percent(report["tests"][name][key]) for name in names))
     for k in report["tests"][names[0]]["pass@k"]:
-        table.add_row(f"pass@{k} (unbiased)", *(_percent(report["tests"][name]["pass@k"][k]) for name in names))
+        table.add_row(
+            f"pass@{k} (unbiased)", *(_percent(report["tests"][name]["pass@k"][k]) for name in names)
+        )
     for point in report["tests"][names[0]]["curve"]:
-        by_name = {name: next(p for p in report["tests"][name]["curve"] if p["n"] == point["n"]) for name in names}
-        table.add_row(f"selected pass@1, first {point['n']}", *(_percent(by_name[name]["selected"]) for name in names))
+        by_name = {
+            name: next(p for p in report["tests"][name]["curve"] if p["n"] == point["n"]) for name in names
+        }
+        table.add_row(
+            f"selected pass@1, first {point['n']}", *(_percent(by_name[name]["selected"]) for name in names)
+        )
     return table
 
 
@@ -102,7 +117,9 @@ def write_report(
     verdicts_path = directory / "verdicts.jsonl"
     with open(verdicts_path, "w", encoding="utf-8") as handle:
         for t, entry in enumerate(report["selected"]):
-            row = {"task_id": entry["task_id"]} | {name: list(verdicts[t]) for name, verdicts in test_sets.items()}
+            row = {"task_id": entry["task_id"]} | {
+                name: list(verdicts[t]) for name, verdicts in test_sets.items()
+            }
             handle.write(json.dumps(row) + "\n")
     png_path = directory / "selection_curve.png"
     _plot(report, png_path)
@@ -116,13 +133,23 @@ def _plot(report: dict[str, Any], path: Path) -> None:
     from matplotlib import pyplot as plt
 
     figure, axes = plt.subplots(figsize=(7, 4.5))
-    styles = {"selected": ("tab:blue", f"{report['method']} selection"), "random": ("tab:gray", "random (mean)"),
-              "oracle": ("tab:green", "oracle (pass@N)")}
+    styles = {
+        "selected": ("tab:blue", f"{report['method']} selection"),
+        "random": ("tab:gray", "random (mean)"),
+        "oracle": ("tab:green", "oracle (pass@N)"),
+    }
     for name, line in zip(report["tests"], ("-", "--"), strict=False):
         curve = report["tests"][name]["curve"]
         for key, (colour, label) in styles.items():
-            axes.plot([p["n"] for p in curve], [100 * p[key] for p in curve], line, color=colour, marker="o",
-                      markersize=3, label=f"{label}, {name} tests")
+            axes.plot(
+                [p["n"] for p in curve],
+                [100 * p[key] for p in curve],
+                line,
+                color=colour,
+                marker="o",
+                markersize=3,
+                label=f"{label}, {name} tests",
+            )
     axes.set_xscale("log", base=2)
     axes.set_xlabel("samples per task (N)")
     axes.set_ylabel("pass@1 (%)")

@@ -29,9 +29,13 @@ class RewardModelUnavailable(RuntimeError):
 def reward_model_scorer(model_path: str | None, batch_size: int = 16) -> Scorer:
     """`rewardmodel.scoring.score` bound to the model at `model_path`."""
     if not model_path:
-        raise RewardModelUnavailable("the rm methods need a trained reward model: pass its folder with --model")
+        raise RewardModelUnavailable(
+            "the rm methods need a trained reward model: pass its folder with --model"
+        )
     if not Path(model_path).exists():
-        raise RewardModelUnavailable(f"the rm methods need a trained reward model: {model_path} does not exist")
+        raise RewardModelUnavailable(
+            f"the rm methods need a trained reward model: {model_path} does not exist"
+        )
     try:
         from rewardmodel.scoring import score
     except ImportError as exc:

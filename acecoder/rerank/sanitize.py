@@ -97,7 +97,11 @@ def _reachable(roots: list[str], definitions: dict[str, ast.stmt]) -> set[str]:
 
 def _free_names(node: ast.stmt) -> set[str]:
     """Names `node` reads that it does not bind itself: a parameter `s` is no reference to a global `s`."""
-    read = {inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load)}
+    read = {
+        inner.id
+        for inner in ast.walk(node)
+        if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load)
+    }
     if not _is_function(node):
         return read
     bound = {arg.arg for arg in ast.walk(node.args) if isinstance(arg, ast.arg)}

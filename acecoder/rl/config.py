@@ -27,13 +27,29 @@ class GRPOPreset:
 PRESETS: dict[str, GRPOPreset] = {
     # AceCoder's RL recipe: 8 samples per prompt, lr 5e-7, KL 0.01, answers up to 2048 tokens; 128 completions
     # (16 prompts) per optimiser step on one device.
-    "acecoder": GRPOPreset(num_generations=8, learning_rate=5e-7, beta=0.01, temperature=1.0,
-                           max_completion_length=2048, per_device_batch_size=16, gradient_accumulation_steps=8,
-                           max_steps=-1, logging_steps=1),
+    "acecoder": GRPOPreset(
+        num_generations=8,
+        learning_rate=5e-7,
+        beta=0.01,
+        temperature=1.0,
+        max_completion_length=2048,
+        per_device_batch_size=16,
+        gradient_accumulation_steps=8,
+        max_steps=-1,
+        logging_steps=1,
+    ),
     # A demonstration on CPU: a few steps of a tiny model, to show the loop runs end to end.
-    "cpu-demo": GRPOPreset(num_generations=4, learning_rate=1e-4, beta=0.01, temperature=1.0,
-                           max_completion_length=48, per_device_batch_size=8, gradient_accumulation_steps=1,
-                           max_steps=3, logging_steps=1),
+    "cpu-demo": GRPOPreset(
+        num_generations=4,
+        learning_rate=1e-4,
+        beta=0.01,
+        temperature=1.0,
+        max_completion_length=48,
+        per_device_batch_size=8,
+        gradient_accumulation_steps=1,
+        max_steps=3,
+        logging_steps=1,
+    ),
 }
 
 

@@ -48,7 +48,9 @@ def load_store(db: Path | None = None, hard_only: bool = False) -> list[RLProble
 
 def _problems(frame: Any, hard_only: bool) -> list[RLProblem]:
     problems = [
-        RLProblem(row["problem_id"], row["question"], row["entry_point"], tuple(row["tests"]), bool(row["hard"]))
+        RLProblem(
+            row["problem_id"], row["question"], row["entry_point"], tuple(row["tests"]), bool(row["hard"])
+        )
         for row in frame.iter_rows(named=True)
     ]
     return [p for p in problems if p.hard] if hard_only else problems
@@ -59,16 +61,28 @@ def demonstration_problems() -> list[RLProblem]:
     from acecoder.seed import load_seed
 
     return [
-        RLProblem(f"seed/{fn.topic}/{fn.name}", fn.instruction, fn.name,
-                  tuple(f"assert {call} == {want}" for call, want in fn.examples))
-        for fn in load_seed() if fn.examples
+        RLProblem(
+            f"seed/{fn.topic}/{fn.name}",
+            fn.instruction,
+            fn.name,
+            tuple(f"assert {call} == {want}" for call, want in fn.examples),
+        )
+        for fn in load_seed()
+        if fn.examples
     ]
 
 
 def prompt_rows(problems: list[RLProblem], style: str, chat: bool) -> list[dict[str, Any]]:
-    return [{"prompt": build_prompt(p.question, p.entry_point, style, chat), "question": p.question,
-             "entry_point": p.entry_point, "tests": list(p.tests), "problem_id": p.problem_id}
-            for p in problems]
+    return [
+        {
+            "prompt": build_prompt(p.question, p.entry_point, style, chat),
+            "question": p.question,
+            "entry_point": p.entry_point,
+            "tests": list(p.tests),
+            "problem_id": p.problem_id,
+        }
+        for p in problems
+    ]
 
 
 def prompt_dataset(problems: list[RLProblem], style: str = "plain", chat: bool = True):

@@ -67,20 +67,32 @@ class PolicySampler:
 
         config = self.config
         prompts = [self._prompt(task) for task in tasks]
-        sampling: dict[str, Any] = ({"do_sample": True, "temperature": config.temperature}
-                                    if config.temperature > 0 else {"do_sample": False})
+        sampling: dict[str, Any] = (
+            {"do_sample": True, "temperature": config.temperature}
+            if config.temperature > 0
+            else {"do_sample": False}
+        )
         answers: list[list[str]] = [[] for _ in tasks]
         order = [i for i in range(len(tasks)) for _ in range(config.samples)]
         for start in range(0, len(order), config.batch_size):
-            batch = order[start:start + config.batch_size]
-            encoded = self.tokenizer([prompts[i] for i in batch], return_tensors="pt", padding=True,
-                                     add_special_tokens=not self.chat).to(self.device)
+            batch = order[start : start + config.batch_size]
+            encoded = self.tokenizer(
+                [prompts[i] for i in batch],
+                return_tensors="pt",
+                padding=True,
+                add_special_tokens=not self.chat,
+            ).to(self.device)
             with torch.inference_mode():
-                generated = self.model.generate(**encoded, max_new_tokens=config.max_new_tokens,
-                                                pad_token_id=self.tokenizer.pad_token_id, **sampling)
-            new_tokens = generated[:, encoded["input_ids"].shape[1]:]
-            for index, text in zip(batch, self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True),
-                                   strict=True):
+                generated = self.model.generate(
+                    **encoded,
+                    max_new_tokens=config.max_new_tokens,
+                    pad_token_id=self.tokenizer.pad_token_id,
+                    **sampling,
+                )
+            new_tokens = generated[:, encoded["input_ids"].shape[1] :]
+            for index, text in zip(
+                batch, self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True), strict=True
+            ):
                 answers[index].append(text)
         return answers
 
@@ -102,9 +114,17 @@ def evaluate_policy(config: EvalConfig, sampler: Sampler | None = None) -> list[
         for name in config.benchmarks:
             tasks = benchmarks.load(name)[: config.limit] if config.limit else benchmarks.load(name)
             answers = sampler(tasks)
-            sets = candidate_sets([TaskSamples(task, tuple(a)) for task, a in zip(tasks, answers, strict=True)])
+            sets = candidate_sets(
+                [TaskSamples(task, tuple(a)) for task, a in zip(tasks, answers, strict=True)]
+            )
             verdicts = evaluate(tasks, sets, executor)
-            scores.append(BenchmarkScore(name, len(tasks), len(answers[0]) if answers else 0,
-                                         pass_at_k(verdicts.base, 1),
-                                         pass_at_k(verdicts.plus, 1) if verdicts.plus is not None else None))
+            scores.append(
+                BenchmarkScore(
+                    name,
+                    len(tasks),
+                    len(answers[0]) if answers else 0,
+                    pass_at_k(verdicts.base, 1),
+                    pass_at_k(verdicts.plus, 1) if verdicts.plus is not None else None,
+                )
+            )
     return scores

@@ -64,20 +64,35 @@ class CompletionRunner:
             self._pool = shared_pool()
         return self._pool
 
-    def run(self, completions: Sequence[str], tests: Sequence[Sequence[str]],
-            entry_points: Sequence[str | None]) -> list[Execution]:
+    def run(
+        self, completions: Sequence[str], tests: Sequence[Sequence[str]], entry_points: Sequence[str | None]
+    ) -> list[Execution]:
         """One execution per completion, in order; `tests[i]` and `entry_points[i]` belong to completion i."""
         from acecoder.sandbox import Job
 
-        programs = [locate_program(text, entry) for text, entry in zip(completions, entry_points, strict=True)]
+        programs = [
+            locate_program(text, entry) for text, entry in zip(completions, entry_points, strict=True)
+        ]
         # a program is run once per batch with its tests, however many completions hold it
-        keys = [(program.code, tuple(t)) if program is not None and t else None
-                for program, t in zip(programs, tests, strict=True)]
+        keys = [
+            (program.code, tuple(t)) if program is not None and t else None
+            for program, t in zip(programs, tests, strict=True)
+        ]
         results = {key: self._last_results[key] for key in keys if key in self._last_results}
         pending = list(dict.fromkeys(key for key in keys if key is not None and key not in results))
-        jobs = [Job(id=str(index), program=code, tests=list(key_tests), timeout_s=self.timeout_s,
-                    memory_mb=self.memory_mb) for index, (code, key_tests) in enumerate(pending)]
+        jobs = [
+            Job(
+                id=str(index),
+                program=code,
+                tests=list(key_tests),
+                timeout_s=self.timeout_s,
+                memory_mb=self.memory_mb,
+            )
+            for index, (code, key_tests) in enumerate(pending)
+        ]
         results.update(zip(pending, self.pool.run(jobs) if jobs else [], strict=True))
         self._last_results = results
-        return [Execution(program, results.get(key), len(t))
-                for program, key, t in zip(programs, keys, tests, strict=True)]
+        return [
+            Execution(program, results.get(key), len(t))
+            for program, key, t in zip(programs, keys, tests, strict=True)
+        ]

@@ -73,5 +73,7 @@ def token_penalties(fault: Fault, spans: Sequence[Span], weight: float = RLTF_PE
     """`weight` on every token of a whole-completion fault, or on each token overlapping a faulty line."""
     if fault.whole:
         return [weight] * len(spans)
-    return [weight if any(start < line_end and end > line_start for line_start, line_end in fault.spans)
-            else 0.0 for start, end in spans]
+    return [
+        weight if any(start < line_end and end > line_start for line_start, line_end in fault.spans) else 0.0
+        for start, end in spans
+    ]

@@ -22,9 +22,13 @@ from acecoder.rl.prompts import build_prompt, user_message
 from acecoder.rl.rewards import PROMPT_STYLES
 
 _TURNS = (
-    re.compile(r"<\|im_start\|>(?P<role>\w+)\n(?P<content>.*?)(?:<\|im_end\|>|\Z)", re.DOTALL),  # ChatML (Qwen)
-    re.compile(r"<\|start_header_id\|>(?P<role>\w+)<\|end_header_id\|>\n\n(?P<content>.*?)(?:<\|eot_id\|>|\Z)",
-               re.DOTALL),  # Llama 3
+    re.compile(
+        r"<\|im_start\|>(?P<role>\w+)\n(?P<content>.*?)(?:<\|im_end\|>|\Z)", re.DOTALL
+    ),  # ChatML (Qwen)
+    re.compile(
+        r"<\|start_header_id\|>(?P<role>\w+)<\|end_header_id\|>\n\n(?P<content>.*?)(?:<\|eot_id\|>|\Z)",
+        re.DOTALL,
+    ),  # Llama 3
 )
 # end-of-turn and padding tokens a framework leaves on the response (`<|im_end|>`, `<|endoftext|>`, `</s>`)
 _TRAILING_SPECIAL = re.compile(r"(?:\s*(?:<\|[\w.-]+\|>|</s>))+\s*\Z")
@@ -60,7 +64,9 @@ class ProblemIndex:
         self._by_key: dict[str, str] = {}
         for problem in self.problems.values():
             texts = [problem.question, user_message(problem.question, problem.entry_point)]
-            texts += [str(build_prompt(problem.question, problem.entry_point, s, chat=False)) for s in PROMPT_STYLES]
+            texts += [
+                str(build_prompt(problem.question, problem.entry_point, s, chat=False)) for s in PROMPT_STYLES
+            ]
             for text in texts:
                 self._by_key.setdefault(text_key(text), problem.problem_id)
 
@@ -69,7 +75,7 @@ class ProblemIndex:
 
     def find(self, query: str, prompt: str | None = None, label: Any = None) -> Sample | None:
         """The problem of one sample and its response; None when neither the label nor the text names one."""
-        response = query[len(prompt):] if prompt and query.startswith(prompt) else None
+        response = query[len(prompt) :] if prompt and query.startswith(prompt) else None
         turns = chat_turns(prompt or query)
         problem = self._by_label(label) or self._by_user_turn(turns) or self._by_text(prompt)
         if response is None and turns:
@@ -103,7 +109,9 @@ class ProblemIndex:
             except json.JSONDecodeError:
                 return None
         if isinstance(label, list) and label and all(isinstance(t, str) for t in label):
-            return RLProblem(problem_id=text_key("\n".join(label)), question="", entry_point="", tests=tuple(label))
+            return RLProblem(
+                problem_id=text_key("\n".join(label)), question="", entry_point="", tests=tuple(label)
+            )
         return None
 
     @staticmethod

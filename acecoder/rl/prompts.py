@@ -28,8 +28,9 @@ def user_message(question: str, entry_point: str | None) -> str:
     return f"{PLAIN_INSTRUCTION.format(entry_point=function)}\n\n{question.strip()}"
 
 
-def build_prompt(question: str, entry_point: str | None, style: str = "plain",
-                 chat: bool = True) -> str | list[dict[str, Any]]:
+def build_prompt(
+    question: str, entry_point: str | None, style: str = "plain", chat: bool = True
+) -> str | list[dict[str, Any]]:
     """The prompt for one problem: chat messages when `chat`, else text ending where the answer starts."""
     if style not in PROMPT_STYLES:
         raise ValueError(f"unknown prompt style {style!r}: use one of {PROMPT_STYLES}")

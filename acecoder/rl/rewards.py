@@ -35,7 +35,9 @@ def is_compile_error(execution: Execution) -> bool:
     """No program, or a program that does not compile."""
     if execution.program is None:
         return True
-    return any(test["status"] == "syntax" and test["error_where"] == "program" for test in execution.test_verdicts)
+    return any(
+        test["status"] == "syntax" and test["error_where"] == "program" for test in execution.test_verdicts
+    )
 
 
 def binary_score(execution: Execution) -> float:
@@ -67,13 +69,21 @@ def rltf_adaptive_score(execution: Execution) -> float:
 class ExecutionReward:
     """A reward computed from each completion's run against its problem's tests."""
 
-    def __init__(self, name: str, score: Callable[[Execution], float], runner: CompletionRunner | None = None):
+    def __init__(
+        self, name: str, score: Callable[[Execution], float], runner: CompletionRunner | None = None
+    ):
         self.__name__ = name
         self.score = score
         self.runner = runner or default_runner()
 
-    def __call__(self, prompts: Sequence[Any], completions: Sequence[Any], tests: Sequence[Any] | None = None,
-                 entry_point: Sequence[str | None] | None = None, **kwargs: Any) -> list[float | None]:
+    def __call__(
+        self,
+        prompts: Sequence[Any],
+        completions: Sequence[Any],
+        tests: Sequence[Any] | None = None,
+        entry_point: Sequence[str | None] | None = None,
+        **kwargs: Any,
+    ) -> list[float | None]:
         if tests is None:
             raise ValueError(f"reward {self.__name__} needs a `tests` column in the dataset")
         texts = [completion_text(c) for c in completions]
@@ -135,7 +145,9 @@ class FormatReward:
             raise ValueError(f"unknown prompt style {style!r}: use one of {PROMPT_STYLES}")
         self.check = follows_r1_layout if style == "r1" else has_one_fenced_program
 
-    def __call__(self, prompts: Sequence[Any], completions: Sequence[Any], **kwargs: Any) -> list[float | None]:
+    def __call__(
+        self, prompts: Sequence[Any], completions: Sequence[Any], **kwargs: Any
+    ) -> list[float | None]:
         return [1.0 if self.check(completion_text(c)) else 0.0 for c in completions]
 
 
@@ -153,9 +165,15 @@ class RewardModelReward:
         self.model_path = model_path
         self.batch_size = batch_size
 
-    def __call__(self, prompts: Sequence[Any], completions: Sequence[Any], question: Sequence[str] | None = None,
-                 tests: Sequence[Any] | None = None, entry_point: Sequence[str | None] | None = None,
-                 **kwargs: Any) -> list[float | None]:
+    def __call__(
+        self,
+        prompts: Sequence[Any],
+        completions: Sequence[Any],
+        question: Sequence[str] | None = None,
+        tests: Sequence[Any] | None = None,
+        entry_point: Sequence[str | None] | None = None,
+        **kwargs: Any,
+    ) -> list[float | None]:
         from rewardmodel.scoring import RewardScorer
 
         texts = [completion_text(c) for c in completions]
@@ -169,7 +187,9 @@ class RewardModelReward:
         if tests is not None:
             first_tests = [next(iter(parse_tests(t)), None) for t in tests]
         scorer = RewardScorer.cached(self.model_path)
-        return list(scorer.score(questions, programs, first_tests, batch_size=self.batch_size, progress=False))
+        return list(
+            scorer.score(questions, programs, first_tests, batch_size=self.batch_size, progress=False)
+        )
 
 
 class CombinedReward:
@@ -182,7 +202,9 @@ class CombinedReward:
         self.parts = list(parts)
         self.__name__ = "+".join(f"{weight:g}*{func.__name__}" for func, weight in self.parts)
 
-    def __call__(self, prompts: Sequence[Any], completions: Sequence[Any], **kwargs: Any) -> list[float | None]:
+    def __call__(
+        self, prompts: Sequence[Any], completions: Sequence[Any], **kwargs: Any
+    ) -> list[float | None]:
         totals: list[float | None] = [None] * len(completions)
         for func, weight in self.parts:
             for index, value in enumerate(func(prompts, completions, **kwargs)):
@@ -198,8 +220,13 @@ def combine(parts: Sequence[tuple[RewardFunc, float]]) -> CombinedReward:
 REWARD_NAMES = ("binary", "pass_rate", "coderl", "rltf_adaptive", "format", "reward_model")
 
 
-def build_reward(name: str, *, runner: CompletionRunner | None = None, prompt_style: str = "plain",
-                 reward_model_path: str | None = None) -> RewardFunc:
+def build_reward(
+    name: str,
+    *,
+    runner: CompletionRunner | None = None,
+    prompt_style: str = "plain",
+    reward_model_path: str | None = None,
+) -> RewardFunc:
     """A reward by name (one of REWARD_NAMES)."""
     if name == "format":
         return format_reward(prompt_style)

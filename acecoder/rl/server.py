@@ -40,8 +40,12 @@ class RewardService:
         self.reward = reward
         self._lock = threading.Lock()
 
-    def rewards(self, queries: Sequence[str], prompts: Sequence[str] | None = None,
-                labels: Sequence[Any] | None = None) -> list[float]:
+    def rewards(
+        self,
+        queries: Sequence[str],
+        prompts: Sequence[str] | None = None,
+        labels: Sequence[Any] | None = None,
+    ) -> list[float]:
         prompts = prompts or [None] * len(queries)
         labels = labels or [None] * len(queries)
         if len(prompts) != len(queries) or len(labels) != len(queries):
@@ -49,7 +53,9 @@ class RewardService:
         samples = [self.index.find(q, p, label) for q, p, label in zip(queries, prompts, labels, strict=True)]
         unknown = [i for i, sample in enumerate(samples) if sample is None]
         if unknown:
-            raise RequestError(HTTPStatus.UNPROCESSABLE_ENTITY, "queries of unknown problems", unknown=unknown)
+            raise RequestError(
+                HTTPStatus.UNPROCESSABLE_ENTITY, "queries of unknown problems", unknown=unknown
+            )
         with self._lock:
             values = self.reward(
                 prompts=[s.problem.question for s in samples],
@@ -78,8 +84,10 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.rstrip("/") != "/health":
             self._send(HTTPStatus.NOT_FOUND, {"error": f"no route {self.path}"})
             return
-        self._send(HTTPStatus.OK, {"status": "ok", "problems": len(self.service.index),
-                                   "reward": self.service.reward.__name__})
+        self._send(
+            HTTPStatus.OK,
+            {"status": "ok", "problems": len(self.service.index), "reward": self.service.reward.__name__},
+        )
 
     def do_POST(self) -> None:  # noqa: N802
         if self.path.rstrip("/") != "/get_reward":
@@ -98,8 +106,9 @@ class _Handler(BaseHTTPRequestHandler):
             labels = payload.get("labels")
             if labels is not None and not isinstance(labels, list):
                 raise RequestError(HTTPStatus.BAD_REQUEST, "`labels` must be a list")
-            rewards = self.service.rewards(_string_list(payload, "query", True),
-                                           _string_list(payload, "prompts", False), labels)
+            rewards = self.service.rewards(
+                _string_list(payload, "query", True), _string_list(payload, "prompts", False), labels
+            )
         except RequestError as exc:
             self._send(exc.status, {"error": str(exc), **exc.details})
             return

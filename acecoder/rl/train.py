@@ -37,7 +37,9 @@ def load_problems(config: RLConfig) -> list[RLProblem]:
     problems = load_export(config.data, config.hard_only) if config.data else demonstration_problems()
     problems = problems[: config.limit] if config.limit else problems
     if not problems:
-        raise ValueError("no problems to train on" + (" (the hard subset is empty)" if config.hard_only else ""))
+        raise ValueError(
+            "no problems to train on" + (" (the hard subset is empty)" if config.hard_only else "")
+        )
     return problems
 
 
@@ -86,12 +88,18 @@ def train(config: RLConfig, runner: CompletionRunner | None = None) -> TrainRepo
     from acecoder.rl.trainer import FeedbackConfig, FineGrainedGRPOTrainer
 
     problems = load_problems(config)
-    model_path = config.model or str(demonstration_model(config.out / "tiny-policy", problems, config.prompt_style))
+    model_path = config.model or str(
+        demonstration_model(config.out / "tiny-policy", problems, config.prompt_style)
+    )
     tokenizer = AutoTokenizer.from_pretrained(model_path)
     dataset = prompt_dataset(problems, config.prompt_style, chat=tokenizer.chat_template is not None)
     runner = runner or CompletionRunner(timeout_s=config.test_timeout_s)
-    rewards = [build_reward(name, runner=runner, prompt_style=config.prompt_style,
-                            reward_model_path=config.reward_model) for name in config.rewards]
+    rewards = [
+        build_reward(
+            name, runner=runner, prompt_style=config.prompt_style, reward_model_path=config.reward_model
+        )
+        for name in config.rewards
+    ]
     on_gpu = torch.cuda.is_available()
     use_vllm = on_gpu if config.use_vllm is None else config.use_vllm
     trainer = FineGrainedGRPOTrainer(

@@ -28,8 +28,9 @@ class FeedbackConfig:
 class FineGrainedGRPOTrainer(GRPOTrainer):
     """GRPOTrainer whose advantages carry RLTF's per-token penalty; `runner` must be the rewards' runner."""
 
-    def __init__(self, *args: Any, runner: CompletionRunner, feedback: FeedbackConfig = FeedbackConfig(),
-                 **kwargs: Any):
+    def __init__(
+        self, *args: Any, runner: CompletionRunner, feedback: FeedbackConfig = FeedbackConfig(), **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.runner = runner
         self.feedback = feedback
@@ -43,19 +44,23 @@ class FineGrainedGRPOTrainer(GRPOTrainer):
         mode = "train" if self.model.training else "eval"
         penalised = (penalties > 0).float() * output["completion_mask"]
         self._metrics[mode]["fine_grained/penalised_token_share"].append(
-            (penalised.sum() / output["completion_mask"].sum().clamp(min=1)).item())
+            (penalised.sum() / output["completion_mask"].sum().clamp(min=1)).item()
+        )
         return output
 
-    def _penalties(self, inputs: list[dict[str, Any]], completion_ids: torch.Tensor,
-                   completion_mask: torch.Tensor) -> torch.Tensor:
+    def _penalties(
+        self, inputs: list[dict[str, Any]], completion_ids: torch.Tensor, completion_mask: torch.Tensor
+    ) -> torch.Tensor:
         rows = [ids[mask.bool()].tolist() for ids, mask in zip(completion_ids, completion_mask, strict=True)]
         texts = self._tokenizer.batch_decode(rows, skip_special_tokens=True)
-        executions = self.runner.run(texts, [parse_tests(x["tests"]) for x in inputs],
-                                     [x.get("entry_point") for x in inputs])
+        executions = self.runner.run(
+            texts, [parse_tests(x["tests"]) for x in inputs], [x.get("entry_point") for x in inputs]
+        )
         penalties = torch.zeros(completion_ids.shape, dtype=torch.float32, device=completion_ids.device)
         for row, (ids, text, execution) in enumerate(zip(rows, texts, executions, strict=True)):
-            values = token_penalties(fault_of(execution), token_spans(self._tokenizer, ids, text),
-                                     self.feedback.weight)
+            values = token_penalties(
+                fault_of(execution), token_spans(self._tokenizer, ids, text), self.feedback.weight
+            )
             if values:
                 penalties[row, : len(values)] = torch.tensor(values, device=completion_ids.device)
         return penalties

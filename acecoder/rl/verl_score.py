@@ -32,11 +32,19 @@ def _entry_point(ground_truth: Any, extra_info: Mapping[str, Any] | None) -> str
     return None
 
 
-def compute_score_batch(data_sources: Sequence[str], solution_strs: Sequence[str], ground_truths: Sequence[Any],
-                        extra_infos: Sequence[Mapping[str, Any] | None] | None = None, **kwargs: Any) -> list[float]:
+def compute_score_batch(
+    data_sources: Sequence[str],
+    solution_strs: Sequence[str],
+    ground_truths: Sequence[Any],
+    extra_infos: Sequence[Mapping[str, Any] | None] | None = None,
+    **kwargs: Any,
+) -> list[float]:
     extras = list(extra_infos) if extra_infos is not None else [None] * len(solution_strs)
-    executions = default_runner().run(list(solution_strs), [parse_tests(g) for g in ground_truths],
-                                      [_entry_point(g, e) for g, e in zip(ground_truths, extras, strict=True)])
+    executions = default_runner().run(
+        list(solution_strs),
+        [parse_tests(g) for g in ground_truths],
+        [_entry_point(g, e) for g, e in zip(ground_truths, extras, strict=True)],
+    )
     scores = []
     for execution, extra in zip(executions, extras, strict=True):
         name = (extra or {}).get("reward") or DEFAULT_REWARD
@@ -46,6 +54,11 @@ def compute_score_batch(data_sources: Sequence[str], solution_strs: Sequence[str
     return scores
 
 
-def compute_score(data_source: str, solution_str: str, ground_truth: Any,
-                  extra_info: Mapping[str, Any] | None = None, **kwargs: Any) -> float:
+def compute_score(
+    data_source: str,
+    solution_str: str,
+    ground_truth: Any,
+    extra_info: Mapping[str, Any] | None = None,
+    **kwargs: Any,
+) -> float:
     return compute_score_batch([data_source], [solution_str], [ground_truth], [extra_info])[0]

@@ -41,7 +41,11 @@ class Synthesized:
 def function_header(code: str, entry_point: str) -> str:
     """`def name(params) -> ret` of the entry point, without its body or decorators."""
     tree = ast.parse(code)
-    node = next(n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == entry_point)
+    node = next(
+        n
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == entry_point
+    )
     header = copy.copy(node)
     header.body, header.decorator_list = [ast.Pass()], []
     return ast.unparse(header).split("\n")[0].rstrip(":")
@@ -51,7 +55,9 @@ def question_for(row: SourceRow, entry_point: str) -> str:
     """The row's question (or its docstring's first paragraph), ending with the function to write."""
     text = (row.question or "").strip()
     if not text:
-        node = next((n for n in ast.parse(row.solution).body if getattr(n, "name", None) == entry_point), None)
+        node = next(
+            (n for n in ast.parse(row.solution).body if getattr(n, "name", None) == entry_point), None
+        )
         docstring = ast.get_docstring(node) if node is not None else None
         text = " ".join((docstring or "").split("\n\n")[0].split())
     header = function_header(row.solution, entry_point)
@@ -60,7 +66,9 @@ def question_for(row: SourceRow, entry_point: str) -> str:
     return f"{text}\n\nWrite the Python function `{header}`."
 
 
-def plan_inputs(row: SourceRow, count: int, seed: int, accepted: list[Args] | None = None) -> tuple[str, list[Args]]:
+def plan_inputs(
+    row: SourceRow, count: int, seed: int, accepted: list[Args] | None = None
+) -> tuple[str, list[Args]]:
     """(entry point, argument tuples to run the reference on).
 
     Seeds are the examples in the question and docstring; with `accepted` (inputs the reference already
@@ -90,8 +98,9 @@ def assert_for(call: str, value_repr: str) -> str:
     return f"assert {call} == {value_repr}"
 
 
-def infer_tests(rows: list[SourceRow], pool, *, max_tests: int = 20, inputs_per_problem: int = 40,
-                seed: int = 0) -> list[Synthesized]:
+def infer_tests(
+    rows: list[SourceRow], pool, *, max_tests: int = 20, inputs_per_problem: int = 40, seed: int = 0
+) -> list[Synthesized]:
     """Tests for each row, from two sandbox batches over all rows: half the inputs grown from the examples,
     the other half grown from the inputs the reference answered in the first batch."""
     from acecoder.sandbox import Job
@@ -135,11 +144,15 @@ def infer_tests(rows: list[SourceRow], pool, *, max_tests: int = 20, inputs_per_
                 if verdict["status"] == "ok" and verdict.get("value") is not None:
                     answered[result["id"]].append((args, verdict["value"]))
                 else:
-                    outcome.dropped.append((call, f"reference {verdict['status']}: {verdict.get('error_type') or ''}"))
+                    outcome.dropped.append(
+                        (call, f"reference {verdict['status']}: {verdict.get('error_type') or ''}")
+                    )
     for source_id, outcome in outcomes.items():
         if outcome.failure:
             continue
-        tests = [assert_for(call_text(outcome.entry_point, args), value) for args, value in answered[source_id]]
+        tests = [
+            assert_for(call_text(outcome.entry_point, args), value) for args, value in answered[source_id]
+        ]
         checked = check_tests(tests, outcome.entry_point)
         outcome.tests = checked.kept[:max_tests]
         outcome.test_origins = ["inferred"] * len(outcome.tests)

@@ -38,8 +38,12 @@ def resolve_backend(config: SynthConfig) -> tuple[str, str | None, str | None]:
     if config.backend == "auto":
         if settings.llm_configured:
             return "llm", config.model or settings.synth_model, None
-        return "inferred", None, "no LLM endpoint configured (OPENAI_BASE_URL/OPENAI_API_KEY): using the " \
-                                 "inferred backend (tests from running the reference on generated inputs)"
+        return (
+            "inferred",
+            None,
+            "no LLM endpoint configured (OPENAI_BASE_URL/OPENAI_API_KEY): using the "
+            "inferred backend (tests from running the reference on generated inputs)",
+        )
     if config.backend == "llm":
         return "llm", config.model or settings.synth_model, None
     if config.backend == "inferred":
@@ -55,13 +59,17 @@ def pending_sources(store: Store, config: SynthConfig) -> tuple[SynthReport, lis
     """The report skeleton (backend resolved) and the sources this run should synthesize."""
     backend, model, note = resolve_backend(config)
     report = SynthReport(backend=backend, model=model, note=note)
-    rows = [SourceRow(*r) for r in store.rows("synth_sources", origin=backend, model=model or "", limit=config.limit)]
+    rows = [
+        SourceRow(*r)
+        for r in store.rows("synth_sources", origin=backend, model=model or "", limit=config.limit)
+    ]
     report.sources = len(rows)
     return report, rows
 
 
-def synthesize(store: Store, config: SynthConfig | None = None, *, pool=None, client=None,
-               flow_run_id: str | None = None) -> SynthReport:
+def synthesize(
+    store: Store, config: SynthConfig | None = None, *, pool=None, client=None, flow_run_id: str | None = None
+) -> SynthReport:
     """Synthesize problems for the sources that have none from this backend yet."""
     config = config or SynthConfig()
     report, rows = pending_sources(store, config)
@@ -79,9 +87,16 @@ def synthesize(store: Store, config: SynthConfig | None = None, *, pool=None, cl
         if backend == "llm":
             outcomes, versions = _llm(rows, model, config, store, run_id, pool, client, report)
         else:
-            outcomes = _with_pool(pool, lambda p: infer_tests(rows, p, max_tests=config.max_tests,
-                                                              inputs_per_problem=config.inputs_per_problem,
-                                                              seed=config.seed))
+            outcomes = _with_pool(
+                pool,
+                lambda p: infer_tests(
+                    rows,
+                    p,
+                    max_tests=config.max_tests,
+                    inputs_per_problem=config.inputs_per_problem,
+                    seed=config.seed,
+                ),
+            )
             versions = [INFERRED_VERSION] * len(outcomes)
         store_outcomes(store, outcomes, versions, backend, model, run_id, report)
         metrics.update({k: v for k, v in asdict(report).items() if k != "dry_run_prompt"})
@@ -105,8 +120,12 @@ def _llm(rows, model, config, store, run_id, pool, client, report):
 
     if client is None:
         client = LLMClient(LLMConfig.from_settings(get_settings(), model=model), store=store, run_id=run_id)
-    requests = [ChatRequest.from_prompt(llm_backend.prompt_for(row), temperature=config.temperature,
-                                        max_tokens=config.max_tokens) for row in rows]
+    requests = [
+        ChatRequest.from_prompt(
+            llm_backend.prompt_for(row), temperature=config.temperature, max_tokens=config.max_tokens
+        )
+        for row in rows
+    ]
     outcomes: list[Synthesized] = []
     for row, reply in zip(rows, client.run_many(requests), strict=True):
         if isinstance(reply, ChatFailure):
@@ -123,17 +142,31 @@ def _augment(rows: list[SourceRow], outcomes: list[Synthesized], config: SynthCo
     """Add inferred tests to LLM problems whose entry point the source program defines."""
     usable = [(row, o) for row, o in zip(rows, outcomes, strict=True) if not o.failure and o.reference]
     targets = [SourceRow(row.source_id, row.question, row.solution, o.entry_point) for row, o in usable]
-    inferred = _with_pool(pool, lambda p: infer_tests(targets, p, max_tests=config.max_tests,
-                                                      inputs_per_problem=config.inputs_per_problem,
-                                                      seed=config.seed))
+    inferred = _with_pool(
+        pool,
+        lambda p: infer_tests(
+            targets,
+            p,
+            max_tests=config.max_tests,
+            inputs_per_problem=config.inputs_per_problem,
+            seed=config.seed,
+        ),
+    )
     for (_, outcome), extra in zip(usable, inferred, strict=True):
         new = [t for t in extra.tests if t not in outcome.tests]
         outcome.tests += new
         outcome.test_origins += ["inferred"] * len(new)
 
 
-def store_outcomes(store: Store, outcomes: list[Synthesized], versions: list[str], backend: str,
-                   model: str | None, run_id: str, report: SynthReport) -> None:
+def store_outcomes(
+    store: Store,
+    outcomes: list[Synthesized],
+    versions: list[str],
+    backend: str,
+    model: str | None,
+    run_id: str,
+    report: SynthReport,
+) -> None:
     """Store one batch of outcomes (problems, failed ones included, and their tests) in one transaction."""
     problems, tests = [], []
     for outcome, version in zip(outcomes, versions, strict=True):
@@ -144,18 +177,35 @@ def store_outcomes(store: Store, outcomes: list[Synthesized], versions: list[str
         if failed:
             reason = outcome.failure.split(":")[0]
             report.failures[reason] = report.failures.get(reason, 0) + 1
-        problems.append({
-            "problem_id": pid, "source_id": outcome.source_id, "question": outcome.question,
-            "entry_point": outcome.entry_point, "reference": outcome.reference, "origin": backend,
-            "model": model, "prompt_version": version, "status": "failed" if failed else "synthesized",
-            "status_reason": outcome.failure,
-            "metadata": json.dumps({"dropped_tests": [{"test": t[:300], "reason": r} for t, r in outcome.dropped[:50]]}),
-        })
+        problems.append(
+            {
+                "problem_id": pid,
+                "source_id": outcome.source_id,
+                "question": outcome.question,
+                "entry_point": outcome.entry_point,
+                "reference": outcome.reference,
+                "origin": backend,
+                "model": model,
+                "prompt_version": version,
+                "status": "failed" if failed else "synthesized",
+                "status_reason": outcome.failure,
+                "metadata": json.dumps(
+                    {"dropped_tests": [{"test": t[:300], "reason": r} for t, r in outcome.dropped[:50]]}
+                ),
+            }
+        )
         if failed:
             continue
         for idx, (code, origin) in enumerate(zip(outcome.tests, outcome.test_origins, strict=True)):
-            tests.append({"test_id": content_hash(pid, code), "problem_id": pid, "idx": idx, "code": code,
-                          "origin": origin})
+            tests.append(
+                {
+                    "test_id": content_hash(pid, code),
+                    "problem_id": pid,
+                    "idx": idx,
+                    "code": code,
+                    "origin": origin,
+                }
+            )
     with store.transaction():
         store.insert("problems_upsert", problems, run_id=run_id)
         report.tests = store.insert("tests_insert", tests, run_id=run_id)

@@ -22,7 +22,9 @@ def called_names(code: str) -> Counter[str]:
         tree = ast.parse(code)
     except SyntaxError:
         return Counter()
-    return Counter(n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name))
+    return Counter(
+        n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+    )
 
 
 def guess_entry_point(tests: list[str], defined: set[str] | None = None) -> str | None:
@@ -55,7 +57,9 @@ def check_tests(tests: list[object], entry_point: str) -> CheckedTests:
             result.dropped.append((text, f"does not parse: {exc.msg}"))
             continue
         *setup, last = tree.body or [None]
-        if not isinstance(last, ast.Assert) or not all(isinstance(s, ast.Import | ast.ImportFrom) for s in setup):
+        if not isinstance(last, ast.Assert) or not all(
+            isinstance(s, ast.Import | ast.ImportFrom) for s in setup
+        ):
             result.dropped.append((text, "not a single assert"))
             continue
         if not any(isinstance(n, ast.Name) and n.id == entry_point for n in ast.walk(last)):
