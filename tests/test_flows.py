@@ -39,7 +39,7 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
 def run_pipeline(db: Path, limit: int, env: dict[str, str], kill_after: float | None = None) -> int:
     process = subprocess.Popen(
         [sys.executable, "-c", PIPELINE, str(db), str(limit)],
-        cwd=ROOT,
+        cwd=db.parent,  # the flow writes its reports under the working directory
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -108,8 +108,10 @@ def test_pipeline_flow_on_a_tiny_corpus(harness, tmp_path):
     assert stages["rm-train"] == 1 and stages["rerank"] == 2  # trained once, kept by the second run
 
 
-def test_dask_task_runner_gives_the_same_rows(harness, tmp_path):
+def test_dask_task_runner_gives_the_same_rows(harness, tmp_path, monkeypatch):
     from flows.stages import pipeline
+
+    monkeypatch.chdir(tmp_path)  # the flow writes its reports under the working directory
 
     data_only = {"limit": 4, "n": 6, "reward_model": False, "rerank_samples": None}
     pipeline(source="seed", db=tmp_path / "threads.duckdb", **data_only)
