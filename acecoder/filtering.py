@@ -238,11 +238,9 @@ def filter_problems(
         return report
     own_pool = None
     if pool is None:
-        from acecoder.pools import sandbox_limits
-        from acecoder.sandbox import SandboxPool
-        from acecoder.settings import get_settings
+        from acecoder.pools import new_pool
 
-        pool = own_pool = SandboxPool(workers=get_settings().sandbox_workers or None, limits=sandbox_limits())
+        pool = own_pool = new_pool()
     scores: list[float] = []
     try:
         with store.tracked_run("filter", asdict(config), flow_run_id) as (run_id, metrics):

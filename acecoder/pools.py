@@ -18,12 +18,17 @@ def shared_pool():
     global _pool
     with _lock:
         if _pool is None:
-            from acecoder.sandbox import SandboxPool
-            from acecoder.settings import get_settings
-
-            _pool = SandboxPool(workers=get_settings().sandbox_workers or None, limits=sandbox_limits())
+            _pool = new_pool()
             atexit.register(close_shared_pool)
         return _pool
+
+
+def new_pool():
+    """A `SandboxPool` as the settings describe it (ACECODER_SANDBOX_WORKERS and the limits); the caller closes it."""
+    from acecoder.sandbox import SandboxPool
+    from acecoder.settings import get_settings
+
+    return SandboxPool(workers=get_settings().sandbox_workers or None, limits=sandbox_limits())
 
 
 def sandbox_limits():

@@ -75,11 +75,9 @@ def score_programs(
         return report
     own_pool = None
     if pool is None:
-        from acecoder.pools import sandbox_limits
-        from acecoder.sandbox import SandboxPool
-        from acecoder.settings import get_settings
+        from acecoder.pools import new_pool
 
-        pool = own_pool = SandboxPool(workers=get_settings().sandbox_workers or None, limits=sandbox_limits())
+        pool = own_pool = new_pool()
     try:
         with store.tracked_run("score", {"batch_size": batch_size, "limit": limit}, flow_run_id) as (
             run_id,

@@ -153,15 +153,16 @@ class Store:
 
 @contextmanager
 def detached_run(
-    db: str | Path, stage: str, params: Mapping[str, Any], flow_run_id: str | None = None
+    db: str | Path | None, stage: str, params: Mapping[str, Any], flow_run_id: str | None = None
 ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """`Store.tracked_run` for long stages (reward-model training, evaluation): the file is open only while
-    the row is written, so other stages can use the database while the work runs."""
-    with Store(db) as store:
+    """`Store.tracked_run` for long stages (reward-model training, evaluation): the file (default:
+    ACECODER_DB) is open only while the row is written, so other stages can use the database while the work
+    runs."""
+    with open_store(db) as store:
         run_id = store.start_run(stage, params, flow_run_id=flow_run_id)
 
     def finish(run_id: str, metrics: Mapping[str, Any], status: str = "ok") -> None:
-        with Store(db) as store:
+        with open_store(db) as store:
             store.finish_run(run_id, metrics, status=status)
 
     with _filled_run(run_id, finish) as row:

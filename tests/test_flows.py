@@ -36,6 +36,18 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
+STAGES = {
+    "ingest",
+    "synth",
+    "filter",
+    "sample",
+    "score",
+    "pairs",
+    "rm-train",
+    "rerank",
+}  # the pipeline's subflows
+
+
 def run_pipeline(db: Path, limit: int, env: dict[str, str], kill_after: float | None = None) -> int:
     process = subprocess.Popen(
         [sys.executable, "-c", PIPELINE, str(db), str(limit)],
@@ -95,16 +107,7 @@ def test_pipeline_flow_on_a_tiny_corpus(harness, tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     stages = dict(con.execute("SELECT stage, count(flow_run_id) FROM runs GROUP BY ALL").fetchall())
     con.close()
-    assert {stage for stage, linked in stages.items() if linked} >= {
-        "ingest",
-        "synth",
-        "filter",
-        "sample",
-        "score",
-        "pairs",
-        "rm-train",
-        "rerank",
-    }
+    assert {stage for stage, linked in stages.items() if linked} >= STAGES
     assert stages["rm-train"] == 1 and stages["rerank"] == 2  # trained once, kept by the second run
 
 
@@ -224,14 +227,4 @@ def test_every_deployment_names_a_flow_and_valid_parameters():
         flow = load_flow_from_entrypoint(str(ROOT / deployment["entrypoint"]))
         flow.validate_parameters(deployment.get("parameters") or {})  # raises on an unknown or mistyped one
         names.add(flow.name)
-    assert names >= {
-        "ingest",
-        "synth",
-        "filter",
-        "sample",
-        "score",
-        "pairs",
-        "rm-train",
-        "rerank",
-        "pipeline",
-    }
+    assert names >= STAGES | {"pipeline"}

@@ -13,12 +13,12 @@ import pytest
 from acecoder import rm_format
 from acecoder.normalize import normalized_hash
 from acecoder.pairs import make_pairs
+from acecoder.rl.tiny_model import EOS
 from acecoder.store import Store
 
 TESTS_PER_PROBLEM = 10
 LONG_PROBLEMS = 6  # problems whose correct program carries a long comment that must be cut
 MAX_LENGTH = 160
-PAD, EOS = "<pad>", "</s>"
 
 
 def problem(i: int) -> dict[str, object]:
@@ -95,42 +95,14 @@ def pairs_db(tmp_path_factory):
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory):
     """A randomly initialised 2-layer Qwen2 causal LM and a byte-level BPE tokenizer trained on the toy texts."""
-    import torch
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
+    from acecoder.rl.tiny_model import build_tiny_model
 
     texts = [
         rm_format.prompt_text(p["question"], p["tests"][0]) + rm_format.response_text(code)
         for p in PROBLEMS
         for code, _ in p["programs"].values()
     ]
-    bpe = Tokenizer(models.BPE())
-    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    bpe.decoder = decoders.ByteLevel()
-    bpe.train_from_iterator(
-        texts,
-        trainers.BpeTrainer(
-            vocab_size=400, special_tokens=[PAD, EOS], initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
-        ),
-    )
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=bpe, pad_token=PAD, eos_token=EOS)
-    torch.manual_seed(0)
-    config = Qwen2Config(
-        vocab_size=len(tokenizer),
-        hidden_size=64,
-        intermediate_size=128,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        max_position_embeddings=512,
-        pad_token_id=tokenizer.pad_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        tie_word_embeddings=True,
-    )
-    path = tmp_path_factory.mktemp("tiny-qwen2")
-    Qwen2ForCausalLM(config).save_pretrained(path)
-    tokenizer.save_pretrained(path)
-    return path
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-qwen2"), texts, vocab_size=400, seed=0)
 
 
 @pytest.fixture(scope="module")

@@ -191,7 +191,7 @@ def run_cell(
         "recipe": config.recipe_name,
         "demonstration": config.demonstration,
     }
-    with detached_run(config.db or _default_db(), "ablation-cell", params, flow_run_id) as (run_id, metrics):
+    with detached_run(config.db, "ablation-cell", params, flow_run_id) as (run_id, metrics):
         training: dict[str, Any] = {}
         if regime == "sft":
             if sft_model is None:
@@ -212,12 +212,6 @@ def run_cell(
         metrics.update(training)
         metrics.update({f"pass@1/{s['benchmark']}/{s['tests']}": s["pass_at_1"] for s in scores})
     return CellResult(mix, regime, model_dir, run_id, scores, training)
-
-
-def _default_db() -> Path:
-    from acecoder.settings import get_settings
-
-    return get_settings().db
 
 
 def summary(config: AblationConfig) -> dict[str, Any]:

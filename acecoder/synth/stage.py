@@ -106,11 +106,9 @@ def synthesize(
 def _with_pool(pool, work):
     if pool is not None:
         return work(pool)
-    from acecoder.pools import sandbox_limits
-    from acecoder.sandbox import SandboxPool
+    from acecoder.pools import new_pool
 
-    settings = get_settings()
-    with SandboxPool(workers=settings.sandbox_workers or None, limits=sandbox_limits()) as own:
+    with new_pool() as own:
         return work(own)
 
 
