@@ -54,11 +54,16 @@ def results_frame(config: AblationConfig, cells: list[CellResult]) -> pl.DataFra
     return pl.DataFrame(rows, schema=schema)
 
 
+def _labelled(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with an `evaluation` column: 'benchmark (tests)'."""
+    return frame.with_columns((pl.col("benchmark") + " (" + pl.col("tests") + ")").alias("evaluation"))
+
+
 def wide(frame: pl.DataFrame) -> pl.DataFrame:
     """One row per (mix, regime), one column per evaluation set."""
     if frame.is_empty():
         return pl.DataFrame()
-    labelled = frame.with_columns((pl.col("benchmark") + " (" + pl.col("tests") + ")").alias("evaluation"))
+    labelled = _labelled(frame)
     return labelled.pivot("evaluation", index=["mix", "regime"], values="pass_at_1").sort("mix", "regime")
 
 
@@ -87,7 +92,7 @@ def plot(config: AblationConfig, frame: pl.DataFrame, path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    labelled = frame.with_columns((pl.col("benchmark") + " (" + pl.col("tests") + ")").alias("evaluation"))
+    labelled = _labelled(frame)
     evaluations = labelled["evaluation"].unique(maintain_order=True).to_list() or ["(none)"]
     mixes = [m for m in config.mixes if m in set(frame["mix"].to_list())] or list(config.mixes)
     regimes = [r for r in config.regimes if r in set(frame["regime"].to_list())] or list(config.regimes)
