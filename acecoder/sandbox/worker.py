@@ -40,6 +40,7 @@ from acecoder.sandbox import child, namespaces, zygote
 from acecoder.sandbox.frames import CorruptChannel, FrameReader
 
 _READ_SIZE = 1 << 16
+_EXIT_GRACE_S = 0.2  # how long a job that closed its channel may take to exit by itself
 _STATUSES = frozenset({"ok", "pass", "fail", "error", "timeout", "memory", "syntax", "killed", "values"})
 _WHERE = frozenset({"program", "test", "call"})
 # Statuses the harness never reports for a unit of that kind: a value check is judged outside the job, so a
@@ -176,8 +177,21 @@ class Worker:
                     attempt.receive(data)
                 if not data:
                     poller.unregister(fd)
+            if attempt.reason == "closed" and attempt.exit_status is None:
+                self._await_exit(attempt)
             if attempt.reason is not None:
                 return
+
+    def _await_exit(self, attempt: _Attempt) -> None:
+        """The job closed its channel: give it a moment to exit by itself, so that its verdict tells how it
+        ended (an exit code, a signal) rather than the kill that would otherwise come first."""
+        poller = select.poll()
+        poller.register(self.zygote.fileno(), select.POLLIN)
+        deadline = time.monotonic() + _EXIT_GRACE_S
+        while attempt.exit_status is None and (remaining := deadline - time.monotonic()) > 0:
+            if not poller.poll(remaining * 1000):
+                return
+            self._hear_from_zygote(attempt)
 
     def _hear_from_zygote(self, attempt: _Attempt) -> None:
         """Take in the one message that is waiting (late news of an earlier attempt changes nothing)."""
