@@ -747,3 +747,12 @@ def test_a_worker_that_dies_costs_only_its_running_job():
             "WorkerDied"
         ]
         assert [r.status for r in pool.run(jobs[:4])] == ["pass"] * 4
+
+
+def test_closing_a_pool_right_after_a_batch_is_quiet(capfd):
+    # The workers leave while their zygotes may still be reporting the last job's end: no traceback.
+    for _ in range(3):
+        with SandboxPool(workers=2, limits=LIMITS) as sandbox:
+            results = sandbox.run([Job(id=str(i), program="x = 1", tests=["assert x == 1"]) for i in range(6)])
+        assert [result["status"] for result in results] == ["pass"] * 6
+    assert "Traceback" not in capfd.readouterr().err

@@ -107,12 +107,18 @@ class _Zygote:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # inherited: a job's oversized write fails, not kills
 
     def serve(self) -> None:
-        while (received := receive(self.sock)) is not None:
-            message, fds = received
-            if message[0] == "run":
-                self._run(message, fds)
-        if not self.private_tmp and self.scratch is not None:  # a directory of its own in the host's /tmp
-            shutil.rmtree(self.scratch, onerror=_retry_writable)
+        try:
+            while (received := receive(self.sock)) is not None:
+                message, fds = received
+                if message[0] == "run":
+                    self._run(message, fds)
+        except ConnectionError:
+            # The worker left while this zygote still had news for it (it does not wait for "ended" once
+            # every verdict is in, and may end right after): nobody is left to serve.
+            pass
+        finally:
+            if not self.private_tmp and self.scratch is not None:  # a directory of its own in the host's /tmp
+                shutil.rmtree(self.scratch, onerror=_retry_writable)
 
     def _run(self, message: tuple, fds: list[int]) -> None:
         _, attempt, new_job, rlimits, job = message
