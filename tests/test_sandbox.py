@@ -753,6 +753,8 @@ def test_closing_a_pool_right_after_a_batch_is_quiet(capfd):
     # The workers leave while their zygotes may still be reporting the last job's end: no traceback.
     for _ in range(3):
         with SandboxPool(workers=2, limits=LIMITS) as sandbox:
-            results = sandbox.run([Job(id=str(i), program="x = 1", tests=["assert x == 1"]) for i in range(6)])
+            results = sandbox.run(
+                [Job(id=str(i), program="x = 1", tests=["assert x == 1"]) for i in range(6)]
+            )
         assert [result["status"] for result in results] == ["pass"] * 6
     assert "Traceback" not in capfd.readouterr().err
