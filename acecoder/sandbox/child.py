@@ -376,7 +376,9 @@ def _snapshot_import(
     return _import(name, globals, locals, fromlist, level)
 
 
-_last_judgement = [""]
+# The last comparison or truth test judged, as plain values; described only if its assert fails, as most pass
+# and a repr() of large values costs more than the comparison itself.
+_last_judgement: list[tuple[Any, ...]] = [()]
 
 
 def _plain_copy(value: Any) -> Any:
@@ -394,7 +396,7 @@ def _compare(op: str, left: Any, right: Any) -> bool:
     _setprofile(None)
     left, right = _plain_copy(left), _plain_copy(right)
     verdict = compare(op, left, right)
-    _last_judgement[0] = f"{short_repr(left)} {op} {short_repr(right)} is {verdict}"
+    _last_judgement[0] = (left, op, right, verdict)
     return verdict
 
 
@@ -403,13 +405,23 @@ def _truth(value: Any) -> bool:
     _setprofile(None)
     value = _plain_copy(value)
     verdict = bool(value)
-    _last_judgement[0] = f"{short_repr(value)} is {'truthy' if verdict else 'falsy'}"
+    _last_judgement[0] = (value, verdict)
     return verdict
 
 
 def _assert(verdict: Any) -> None:
     if verdict is not True:
-        raise AssertFailed("AssertionError", f"assertion false: {_last_judgement[0]}")
+        raise AssertFailed("AssertionError", f"assertion false: {_describe_judgement(_last_judgement[0])}")
+
+
+def _describe_judgement(judgement: tuple[Any, ...]) -> str:
+    if len(judgement) == 4:
+        left, op, right, verdict = judgement
+        return f"{short_repr(left)} {op} {short_repr(right)} is {verdict}"
+    if len(judgement) == 2:
+        value, verdict = judgement
+        return f"{short_repr(value)} is {'truthy' if verdict else 'falsy'}"
+    return ""
 
 
 def _describe(exc: BaseException) -> dict[str, Any]:
