@@ -1,8 +1,10 @@
 """Near-duplicate detection: MinHash signatures over token 3-gram shingles, banded LSH, Jaccard check.
 
-Signatures for a whole column are computed with numpy (one pass per permutation over all shingles), which is
-what lets ingest keep up with 100k-row files; the banding follows the usual LSH recipe (as in datasketch):
-choose b bands of r rows that minimise false positives plus false negatives around the threshold.
+Signatures for a whole column are computed with numpy, every permutation over cache-sized blocks of rows at a
+time, which is what lets ingest keep up with 100k-row files; the banding follows the usual LSH recipe (as in
+datasketch): choose b bands of r rows that minimise false positives plus false negatives around the threshold.
+Candidate pairs are deduplicated and checked against the signatures as arrays; only the grouping of confirmed
+pairs (earliest row first) is a loop.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from acecoder.ingest.tokens import CODE_TOKEN, ngram_hashes, token_hashes
 NUM_PERM = 64
 SHINGLE = 3
 _MERSENNE = np.uint64((1 << 61) - 1)
+_BLOCK = 1 << 17  # shingles per block: 1 MiB of hashes and as much of scratch
+_PAIRS_AT_ONCE = 1 << 20  # candidate pairs compared at once (2 x 64 MiB of signatures)
 
 
 def _permutations(num_perm: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -37,21 +41,45 @@ def signatures(texts: pl.Series, num_perm: int = NUM_PERM) -> np.ndarray:
         return sig
     order = np.argsort(rows, kind="stable")
     shingles, rows = shingles[order], rows[order]
-    present, starts = np.unique(rows, return_index=True)
     a, b = _permutations(num_perm)
 
-    def fill(ks: range) -> None:
+    def fill(block: tuple[int, int]) -> None:
+        lo, hi = block
+        segment, segment_rows = shingles[lo:hi], rows[lo:hi]
+        starts = np.flatnonzero(np.r_[True, segment_rows[1:] != segment_rows[:-1]])
+        present = segment_rows[starts]
+        values = np.empty(hi - lo, dtype=np.uint64)
         with np.errstate(over="ignore"):
-            for k in ks:
-                # multiply-shift universal hashing: the high 32 bits of a*x + b (mod 2^64)
-                values = ((shingles * a[k] + b[k]) >> np.uint64(32)).astype(np.uint32)
+            for k in range(num_perm):
+                # multiply-shift universal hashing: the high 32 bits of a*x + b (mod 2^64), in place
+                np.multiply(segment, a[k], out=values)
+                np.add(values, b[k], out=values)
+                np.right_shift(values, np.uint64(32), out=values)
                 sig[present, k] = np.minimum.reduceat(values, starts)
 
-    # numpy releases the GIL in these loops, so threads split the permutations across cores
+    # Blocks of whole rows small enough to stay in cache through all the permutations (one pass per
+    # permutation over every shingle at once spends its time on memory), spread over threads: numpy
+    # releases the GIL in these loops, and the blocks write disjoint rows of `sig`.
     threads = max(1, min(4, os.cpu_count() or 1))
     with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(fill, [range(i, num_perm, threads) for i in range(threads)]))
+        list(pool.map(fill, _row_blocks(rows, _BLOCK)))
     return sig
+
+
+def _row_blocks(rows: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """[lo, hi) ranges of the sorted `rows`, each of whole rows and at most `size` entries unless a single
+    row is longer."""
+    row_ends = np.r_[np.flatnonzero(rows[1:] != rows[:-1]) + 1, rows.size]
+    blocks, lo = [], 0
+    while lo < rows.size:
+        last = np.searchsorted(row_ends, lo + size, side="right") - 1  # the last row ending within size
+        if last >= 0 and row_ends[last] > lo:
+            hi = int(row_ends[last])
+        else:  # the row starting at lo is longer than size on its own
+            hi = int(row_ends[np.searchsorted(row_ends, lo, side="right")])
+        blocks.append((lo, hi))
+        lo = hi
+    return blocks
 
 
 def lsh_params(
@@ -88,7 +116,7 @@ def near_duplicates(sig: np.ndarray, threshold: float) -> np.ndarray:
     empty = (sig == np.iinfo(np.uint32).max).all(axis=1)
     rng = np.random.default_rng(7)
     mix = rng.integers(1, 1 << 63, size=rows, dtype=np.uint64)
-    candidates: set[tuple[int, int]] = set()
+    pairs = []
     with np.errstate(over="ignore"):
         for band in range(bands):
             keys = (sig[:, band * rows : (band + 1) * rows].astype(np.uint64) * mix).sum(axis=1)
@@ -102,15 +130,29 @@ def near_duplicates(sig: np.ndarray, threshold: float) -> np.ndarray:
             run_start = np.maximum.accumulate(
                 np.where(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]], np.arange(n), 0)
             )
-            for i in same + 1:
-                first, other = order[run_start[i]], order[i]
-                candidates.add((min(first, other), max(first, other)))
-    for first, other in sorted(candidates):
-        if dup_of[other] != -1:
+            first, other = order[run_start[same + 1]], order[same + 1]
+            pairs.append(np.minimum(first, other).astype(np.uint64) * np.uint64(n) + np.maximum(first, other))
+    if not pairs:
+        return dup_of
+    # each candidate pair once, earlier rows first; kept where the signatures agree on enough positions
+    candidates = np.unique(np.concatenate(pairs))
+    firsts, others = (
+        (candidates // np.uint64(n)).astype(np.int64),
+        (candidates % np.uint64(n)).astype(np.int64),
+    )
+    similar = np.concatenate(
+        [
+            (sig[firsts[i : i + _PAIRS_AT_ONCE]] == sig[others[i : i + _PAIRS_AT_ONCE]]).mean(axis=1)
+            >= threshold
+            for i in range(0, candidates.size, _PAIRS_AT_ONCE)
+        ]
+    )
+    links = dup_of.tolist()
+    for first, other in zip(firsts[similar].tolist(), others[similar].tolist(), strict=True):
+        if links[other] != -1:
             continue
-        if np.mean(sig[first] == sig[other]) >= threshold:
-            root = first
-            while dup_of[root] != -1:
-                root = dup_of[root]
-            dup_of[other] = root
-    return dup_of
+        root = first
+        while links[root] != -1:
+            root = links[root]
+        links[other] = root
+    return np.array(links, dtype=np.int64)
