@@ -16,6 +16,7 @@ from acecoder.rl.data import RLProblem, demonstration_problems, load_export, pro
 from acecoder.rl.execution import CompletionRunner
 from acecoder.rl.prompts import build_prompt
 from acecoder.rl.rewards import build_reward
+from acecoder.trained import save_trained
 
 DEMONSTRATION_NOTICE = (
     "DEMONSTRATION: no policy model was given, so a tiny randomly initialised Qwen2 (with a tokenizer trained "
@@ -112,10 +113,5 @@ def train(config: RLConfig, runner: CompletionRunner | None = None) -> TrainRepo
         feedback=FeedbackConfig(enabled=config.fine_grained, weight=config.penalty_weight),
     )
     trainer.train()
-    model_dir = config.out / "model"
-    trainer.save_model(str(model_dir))
-    tokenizer.save_pretrained(str(model_dir))
-    metrics: dict[str, float] = {}
-    for entry in trainer.state.log_history:
-        metrics.update({k: float(v) for k, v in entry.items() if isinstance(v, int | float)})
+    model_dir, metrics = save_trained(trainer, tokenizer, config.out)
     return TrainReport(model_dir, len(problems), trainer.state.global_step, config.demonstration, metrics)

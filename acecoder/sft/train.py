@@ -17,6 +17,7 @@ from typing import Any
 from acecoder.sft.config import SFTRunConfig
 from acecoder.sft.data import sft_rows, texts
 from acecoder.synthetic.tasks import CodeTask, DataMix, mix_tasks
+from acecoder.trained import save_trained
 
 DEMONSTRATION_NOTICE = (
     "DEMONSTRATION: no base model was given, so a tiny randomly initialised Qwen2 (with a tokenizer trained "
@@ -99,12 +100,7 @@ def train(config: SFTRunConfig, tasks: list[CodeTask] | None = None) -> SFTRepor
         model=model_path, args=sft_args(config, on_gpu), train_dataset=dataset, processing_class=tokenizer
     )
     trainer.train()
-    model_dir = config.out / "model"
-    trainer.save_model(str(model_dir))
-    tokenizer.save_pretrained(str(model_dir))
-    metrics: dict[str, float] = {}
-    for entry in trainer.state.log_history:
-        metrics.update({k: float(v) for k, v in entry.items() if isinstance(v, int | float)})
+    model_dir, metrics = save_trained(trainer, tokenizer, config.out)
     return SFTReport(
         model_dir,
         config.mix,
