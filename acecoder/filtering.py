@@ -26,6 +26,10 @@ class FilterConfig:
     mutant_timeout_s: float = (
         0.5  # per test: the reference answers in milliseconds; a looping mutant is caught
     )
+    # All of a mutant's tests together. A mutant is killed by its first failing test, so a looping one need not
+    # wait out every test; one that needs longer than this where the reference needs milliseconds counts as
+    # killed, as mutation-testing tools count timeouts.
+    mutant_program_timeout_s: float = 1.0
     batch_size: int = 64
     limit: int | None = None
     seed: int = 0
@@ -186,7 +190,13 @@ def _mutation_scores(jobs, kept_tests: dict[str, list[str]], pool, config: Filte
             continue
         for i, mutant in enumerate(sample_mutants(job.program, config.mutants_per_problem, seed=config.seed)):
             mutant_jobs.append(
-                Job(id=f"{job.id}:{i}", program=mutant.code, tests=tests, timeout_s=config.mutant_timeout_s)
+                Job(
+                    id=f"{job.id}:{i}",
+                    program=mutant.code,
+                    tests=tests,
+                    timeout_s=config.mutant_timeout_s,
+                    program_timeout_s=config.mutant_program_timeout_s,
+                )
             )
             owners.append(job.id)
     killed: dict[str, list[bool]] = {}

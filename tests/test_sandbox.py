@@ -608,6 +608,18 @@ def test_program_time_limit_covers_all_tests(fork_per_test):
     assert "limit for all its tests" in result.tests[3]["message"]
 
 
+def test_a_job_may_set_its_own_program_time_limit(pool):
+    started = time.monotonic()
+    result = run(
+        pool, "def f():\n    while True:\n        pass\n", ["f()"] * 6, timeout_s=0.3, program_timeout_s=0.5
+    )
+    assert time.monotonic() - started < 1.5  # not 6 x 0.3 s
+    assert [t["status"] for t in result.tests] == ["timeout"] * 6
+    assert "0.5 s limit for all its tests" in result.tests[-1]["message"]
+    with pytest.raises(JobError, match="program_timeout_s"):
+        Job(id="j", program="", program_timeout_s=0)
+
+
 @pytest.mark.parametrize("fork_per_test", [False, True], ids=["one-process", "fork-per-test"])
 def test_reference_relative_time_limit(fork_per_test):
     limits = Limits(timeout_s=2, reference_factor=2.0, reference_floor_s=0.2, fork_per_test=fork_per_test)

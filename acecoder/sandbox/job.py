@@ -19,7 +19,8 @@ class JobError(ValueError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits of every job a pool runs; a job may override `timeout_s` and `memory_mb`.
+    """Resource limits of every job a pool runs; a job may override `timeout_s`, `program_timeout_s` and
+    `memory_mb`.
 
     With `reference_factor` set, a test whose job gives the reference solution's time on it
     (`Job.reference_ms`) gets max(`reference_floor_s`, factor x that time) instead of `timeout_s`
@@ -62,18 +63,19 @@ class Limits:
     def for_job(self, job: Job) -> dict[str, Any]:
         """The limits a worker enforces on `job`, resolved."""
         timeout = job.timeout_s or self.timeout_s
+        program_timeout = job.program_timeout_s or self.program_timeout_s
         references = job.reference_ms or [None] * len(job.tests)
         return {
             "timeout_s": timeout,
             "unit_timeouts_s": [self.test_timeout(job.timeout_s, ms) for ms in references]
             + [timeout] * len(job.calls or ()),
-            "program_timeout_s": self.program_timeout_s,
+            "program_timeout_s": program_timeout,
             "memory_mb": job.memory_mb or self.memory_mb,
             "max_processes": self.max_processes,
             "max_open_files": self.max_open_files,
             "file_size_mb": self.file_size_mb,
             "output_bytes": self.output_bytes,
-            "cpu_s": math.ceil(self.program_timeout_s) + 1,  # a backstop; the worker's clock comes first
+            "cpu_s": math.ceil(program_timeout) + 1,  # a backstop; the worker's clock comes first
             "fork_per_test": bool(self.fork_per_test),
         }
 
@@ -83,7 +85,8 @@ class Job:
     """A program with its tests (each judged on its own) and calls (expressions whose values come back).
 
     `tests` are Python snippets, usually one `assert`. `calls` are expressions such as `f(1, [2, 3])`.
-    `reference_ms`, one per test, feeds `Limits.reference_factor`.
+    `reference_ms`, one per test, feeds `Limits.reference_factor`. `timeout_s` (per test),
+    `program_timeout_s` (all its tests and calls together) and `memory_mb` override the pool's limits.
     """
 
     id: str
@@ -93,6 +96,7 @@ class Job:
     memory_mb: int | None = None
     calls: list[str] | None = None
     reference_ms: list[float] | None = None
+    program_timeout_s: float | None = None
 
     def __post_init__(self) -> None:
         _require(isinstance(self.id, str), "id", "must be a string")
@@ -114,6 +118,12 @@ class Job:
         _require(
             self.timeout_s is None or (_number(self.timeout_s) and self.timeout_s > 0),
             "timeout_s",
+            "must be a positive number",
+        )
+        _require(
+            self.program_timeout_s is None
+            or (_number(self.program_timeout_s) and self.program_timeout_s > 0),
+            "program_timeout_s",
             "must be a positive number",
         )
         _require(
@@ -140,7 +150,16 @@ class Job:
         for name in ("id", "program", "tests"):
             if name not in data:
                 raise JobError(name, "is missing")
-        names = {"id", "program", "tests", "timeout_s", "memory_mb", "calls", "reference_ms"}
+        names = {
+            "id",
+            "program",
+            "tests",
+            "timeout_s",
+            "program_timeout_s",
+            "memory_mb",
+            "calls",
+            "reference_ms",
+        }
         return cls(**{name: value for name, value in data.items() if name in names})
 
 
