@@ -23,9 +23,7 @@ class FilterConfig:
     min_tests: int = 5
     reference_model: str | None = None  # sample references with this model instead of using the source's
     mutants_per_problem: int = 20  # 0 turns the mutation score off
-    mutant_timeout_s: float = (
-        0.5  # per test: the reference answers in milliseconds; a looping mutant is caught
-    )
+    mutant_timeout_s: float = 0.5  # per test: the reference answers in milliseconds
     # All of a mutant's tests together. A mutant is killed by its first failing test, so a looping one need not
     # wait out every test; one that needs longer than this where the reference needs milliseconds counts as
     # killed, as mutation-testing tools count timeouts.

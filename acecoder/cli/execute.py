@@ -19,8 +19,9 @@ from acecoder.sandbox.job import Job, JobError
 
 INPUT_HELP = (
     'JSONL file of programs, or - for stdin. Each line: {"id": str, "program": str, "tests": a list of '
-    'Python snippets, usually one assert each}, optionally "timeout_s" (per test), "program_timeout_s" (all its tests), "memory_mb" and "calls" '
-    "(a list of expressions such as f(1, 2) whose values come back). Blank lines are skipped."
+    'Python snippets, usually one assert each}, optionally "timeout_s" (per test), "program_timeout_s" (all '
+    'its tests together), "memory_mb" and "calls" (a list of expressions such as f(1, 2) whose values come '
+    "back). Blank lines are skipped."
 )
 
 
