@@ -131,7 +131,12 @@ def near_duplicates(sig: np.ndarray, threshold: float) -> np.ndarray:
                 np.where(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]], np.arange(n), 0)
             )
             first, other = order[run_start[same + 1]], order[same + 1]
-            pairs.append(np.minimum(first, other).astype(np.uint64) * np.uint64(n) + np.maximum(first, other))
+            # one uint64 key per pair (earlier row, later row); both parts uint64, or numpy would mix in floats
+            earlier, later = (
+                np.minimum(first, other).astype(np.uint64),
+                np.maximum(first, other).astype(np.uint64),
+            )
+            pairs.append(earlier * np.uint64(n) + later)
     if not pairs:
         return dup_of
     # each candidate pair once, earlier rows first; kept where the signatures agree on enough positions
