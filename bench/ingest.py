@@ -21,6 +21,7 @@ import resource
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 from acecoder.benchmarks import load_humaneval
@@ -135,7 +136,8 @@ def syntax_check_ceiling(rows: list[dict[str, str]], workers: int) -> float:
     """Rows/s of nothing but CPython's parser over the rows' code, split evenly over `workers` processes."""
     codes = [extract_code(row["solution"]) for row in rows]  # the code in each answer's fenced block
     shares = [codes[i::workers] for i in range(workers)]
-    with ProcessPoolExecutor(workers) as pool:
+    # spawn, as the stage's own pool: this process holds polars' threads, which a fork could deadlock on
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
         list(pool.map(_parse_seconds, [share[:50] for share in shares]))  # workers started and warm
         seconds = max(pool.map(_parse_seconds, shares))
     return len(codes) / seconds
