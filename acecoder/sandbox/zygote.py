@@ -118,7 +118,9 @@ class _Zygote:
             pass
         finally:
             if not self.private_tmp and self.scratch is not None:  # a directory of its own in the host's /tmp
-                shutil.rmtree(self.scratch, onerror=_retry_writable)
+                # best effort: a job still running when its worker left may be writing there until it dies too
+                with contextlib.suppress(OSError):
+                    shutil.rmtree(self.scratch, onerror=_retry_writable)
 
     def _run(self, message: tuple, fds: list[int]) -> None:
         _, attempt, new_job, rlimits, job = message
