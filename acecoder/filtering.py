@@ -23,11 +23,13 @@ class FilterConfig:
     min_tests: int = 5
     reference_model: str | None = None  # sample references with this model instead of using the source's
     mutants_per_problem: int = 20  # 0 turns the mutation score off
-    mutant_timeout_s: float = 0.5  # per test: the reference answers in milliseconds
-    # All of a mutant's tests together. A mutant is killed by its first failing test, so a looping one need not
-    # wait out every test; one that needs longer than this where the reference needs milliseconds counts as
-    # killed, as mutation-testing tools count timeouts.
+    # A mutant's time limits: per test, and for all its tests together (a mutant is killed by its first failing
+    # test, so a looping one need not wait out every test). Each is the larger of its floor here and
+    # `mutant_time_factor` x the reference's own time (its slowest kept test; all of them), within the pool's
+    # limits; a mutant that needs longer counts as killed, as mutation-testing tools count timeouts.
+    mutant_timeout_s: float = 0.5
     mutant_program_timeout_s: float = 1.0
+    mutant_time_factor: float = 4.0
     batch_size: int = 64
     limit: int | None = None
     seed: int = 0
@@ -131,10 +133,11 @@ def filter_batch(
         first[job.id]["passing"] = passing
     second = {r["id"]: r for r in pool.run(rerun_jobs)}
     kept_tests: dict[str, list[str]] = {}
+    kept_ms: dict[str, list[float]] = {}  # the reference's time on each kept test, the slower of its two runs
     for job in first_jobs:
         group, passing = by_problem[job.id], first[job.id]["passing"]
         again = second.get(job.id)
-        kept = []
+        kept, kept_ms[job.id] = [], []
         for position, i in enumerate(passing):
             stable = again is not None and again["tests"][position]["status"] == "pass"
             test_updates.append(
@@ -146,8 +149,12 @@ def filter_batch(
             )
             if stable:
                 kept.append(job.tests[i])
+                runs = (first[job.id]["tests"][i], again["tests"][position])
+                kept_ms[job.id].append(max(float(run["duration_ms"] or 0.0) for run in runs))
         kept_tests[job.id] = kept
-    scores = _mutation_scores(first_jobs, kept_tests, pool, config) if config.mutants_per_problem else {}
+    scores = (
+        _mutation_scores(first_jobs, kept_tests, kept_ms, pool, config) if config.mutants_per_problem else {}
+    )
     for job in first_jobs:
         kept = kept_tests[job.id]
         ok = len(kept) >= config.min_tests
@@ -178,7 +185,18 @@ def write_filter_rows(store: Store, rows: dict, run_id: str) -> None:
         store.insert("problems_set_filtered", rows["problems"])
 
 
-def _mutation_scores(jobs, kept_tests: dict[str, list[str]], pool, config: FilterConfig) -> dict[str, float]:
+def mutant_time_limits(reference_ms: list[float], config: FilterConfig, limits) -> tuple[float, float]:
+    """(per test, all tests) time limits of a problem's mutants, from the reference's time on each kept test,
+    within the pool's `limits`."""
+    factor = config.mutant_time_factor / 1000
+    per_test = max(config.mutant_timeout_s, factor * max(reference_ms, default=0.0))
+    program = max(config.mutant_program_timeout_s, factor * sum(reference_ms), per_test)
+    return min(per_test, limits.timeout_s), min(program, limits.program_timeout_s)
+
+
+def _mutation_scores(
+    jobs, kept_tests: dict[str, list[str]], kept_ms: dict[str, list[float]], pool, config: FilterConfig
+) -> dict[str, float]:
     from acecoder.sandbox import Job
 
     mutant_jobs, owners = [], []
@@ -186,14 +204,15 @@ def _mutation_scores(jobs, kept_tests: dict[str, list[str]], pool, config: Filte
         tests = kept_tests[job.id]
         if len(tests) < config.min_tests:
             continue
+        timeout, program_timeout = mutant_time_limits(kept_ms[job.id], config, pool.limits)
         for i, mutant in enumerate(sample_mutants(job.program, config.mutants_per_problem, seed=config.seed)):
             mutant_jobs.append(
                 Job(
                     id=f"{job.id}:{i}",
                     program=mutant.code,
                     tests=tests,
-                    timeout_s=config.mutant_timeout_s,
-                    program_timeout_s=config.mutant_program_timeout_s,
+                    timeout_s=timeout,
+                    program_timeout_s=program_timeout,
                 )
             )
             owners.append(job.id)
