@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from acecoder.hashing import content_hash
 from acecoder.mutation import sample_mutants
+from acecoder.sandbox.job import scaled_limit
 from acecoder.store import Store
 
 
@@ -188,10 +189,10 @@ def write_filter_rows(store: Store, rows: dict, run_id: str) -> None:
 def mutant_time_limits(reference_ms: list[float], config: FilterConfig, limits) -> tuple[float, float]:
     """(per test, all tests) time limits of a problem's mutants, from the reference's time on each kept test,
     within the pool's `limits`."""
-    factor = config.mutant_time_factor / 1000
-    per_test = max(config.mutant_timeout_s, factor * max(reference_ms, default=0.0))
-    program = max(config.mutant_program_timeout_s, factor * sum(reference_ms), per_test)
-    return min(per_test, limits.timeout_s), min(program, limits.program_timeout_s)
+    factor = config.mutant_time_factor
+    per_test = scaled_limit(max(reference_ms, default=0.0), factor, config.mutant_timeout_s, limits.timeout_s)
+    floor = max(config.mutant_program_timeout_s, per_test)
+    return per_test, scaled_limit(sum(reference_ms), factor, floor, limits.program_timeout_s)
 
 
 def _mutation_scores(

@@ -58,7 +58,7 @@ class Limits:
         timeout = job_timeout_s or self.timeout_s
         if self.reference_factor is None or reference_ms is None:
             return timeout
-        return min(timeout, max(self.reference_floor_s, self.reference_factor * reference_ms / 1000))
+        return scaled_limit(reference_ms, self.reference_factor, self.reference_floor_s, timeout)
 
     def for_job(self, job: Job) -> dict[str, Any]:
         """The limits a worker enforces on `job`, resolved."""
@@ -161,6 +161,11 @@ class Job:
             "reference_ms",
         }
         return cls(**{name: value for name, value in data.items() if name in names})
+
+
+def scaled_limit(reference_ms: float, factor: float, floor_s: float, cap_s: float) -> float:
+    """EvalPlus's time limit: max(floor, factor x the reference's time), here never above `cap_s`."""
+    return min(cap_s, max(floor_s, factor * reference_ms / 1000))
 
 
 def _require(condition: bool, field_name: str, message: str) -> None:
