@@ -24,10 +24,10 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from acecoder.benchmarks import load_humaneval
-from acecoder.ingest import IngestConfig, ingest
-from acecoder.ingest.cleaning import extract_code
-from acecoder.store import Store
+from acecoder.code.benchmarks import load_humaneval
+from acecoder.core.store import Store
+from acecoder.stages.ingest import IngestConfig, ingest
+from acecoder.stages.ingest.cleaning import extract_code
 
 TARGET_ROWS_PER_S = 20_000
 WORDS = [

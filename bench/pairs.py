@@ -15,8 +15,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from acecoder.pairs import PairRule
-from acecoder.store import Store
+from acecoder.core.store import Store
+from acecoder.stages.pairs import PairRule
 
 
 def build(store: Store, problems: int, per_problem: int, tests: int) -> None:

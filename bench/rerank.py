@@ -18,8 +18,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from acecoder.core.settings import REPO_ROOT
 from acecoder.rerank.compare import compare_methods
-from acecoder.settings import REPO_ROOT
 
 SAMPLES = (
     REPO_ROOT.parent / "shared" / "data" / "generations" / "humaneval_codegen16b_t0.8_n100.samples.jsonl.gz"

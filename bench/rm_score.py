@@ -16,8 +16,8 @@ import json
 import random
 import time
 
-from acecoder.benchmarks import load_humaneval
-from acecoder.settings import get_settings
+from acecoder.code.benchmarks import load_humaneval
+from acecoder.core.settings import get_settings
 from rewardmodel.config import default_model
 from rewardmodel.encoding import encode_many
 from rewardmodel.scoring import RewardScorer

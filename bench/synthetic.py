@@ -23,7 +23,7 @@ import polars as pl
 
 def compose_only(count: int, depths: tuple[int, ...], seed: int, max_params: int) -> float:
     """Compositions drawn per second by the composer alone (no execution, no storage)."""
-    from acecoder.synthetic.composer import Composer, ComposerConfig
+    from acecoder.functions.composer import Composer, ComposerConfig
 
     composer = Composer(seed=seed, config=ComposerConfig(max_params=max_params))
     made, started = 0, time.perf_counter()
@@ -49,9 +49,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="sandbox worker processes")
     args = parser.parse_args()
 
+    from acecoder.core.store import Store
+    from acecoder.functions.generate import GenerateConfig, generate
     from acecoder.sandbox import SandboxPool
-    from acecoder.store import Store
-    from acecoder.synthetic.generate import GenerateConfig, generate
 
     config = GenerateConfig(count=args.count, depths=tuple(args.depths), seed=args.seed, polish="off")
     with tempfile.TemporaryDirectory() as folder, SandboxPool(workers=args.workers) as pool:

@@ -19,8 +19,8 @@ from prefect.cache_policies import NO_CACHE
 from acecoder.ablation import run as ablation
 from acecoder.ablation.config import DEFAULT_BENCHMARKS, DEFAULT_MIXES, REGIMES, AblationConfig
 from acecoder.ablation.results import record
-from acecoder.synthetic.generate import GenerateConfig, generate_in
-from acecoder.synthetic.splits import SplitConfig, make_split_in
+from acecoder.functions.generate import GenerateConfig, generate_in
+from acecoder.functions.splits import SplitConfig, make_split_in
 
 
 @task(name="synthetic-generate", tags=["sandbox"], cache_policy=NO_CACHE)

@@ -9,8 +9,8 @@ from pathlib import Path
 import polars as pl
 from prefect.artifacts import create_markdown_artifact
 
-from acecoder.pairs import save_histogram
-from acecoder.store import Store
+from acecoder.core.store import Store
+from acecoder.stages.pairs import save_histogram
 
 
 def markdown_table(frame: pl.DataFrame) -> str:

@@ -11,8 +11,8 @@ from pathlib import Path
 from rich.console import Console
 
 from acecoder.cli.common import print_frame
+from acecoder.core.store import open_store
 from acecoder.rerank.compare import Comparison
-from acecoder.store import open_store
 
 DEMO_RM_EPOCHS = 0.2
 DEMO_RM_DIR = Path("runs/reward-model/demo")

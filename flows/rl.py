@@ -13,11 +13,11 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from acecoder.export import export_rl_prompts
+from acecoder.core.store import open_store
 from acecoder.rl.config import RLConfig
 from acecoder.rl.evaluate import EvalConfig, evaluate_policy
 from acecoder.rl.train import DEMONSTRATION_NOTICE, train
-from acecoder.store import open_store
+from acecoder.stages.export import export_rl_prompts
 
 
 @task(name="rl-export", cache_policy=NO_CACHE)

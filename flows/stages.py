@@ -10,15 +10,15 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, runtime
 
-from acecoder.filtering import FilterConfig, FilterReport
-from acecoder.ingest import IngestConfig
-from acecoder.pairs import PairRule
+from acecoder.core.store import open_store
 from acecoder.rerank.compare import DEMO_SAMPLES
-from acecoder.sampling import SampleConfig
-from acecoder.scoring import ScoreReport
-from acecoder.store import open_store
-from acecoder.synth.config import SynthConfig
-from acecoder.synth.stage import INFERRED_VERSION, pending_sources
+from acecoder.stages.filter import FilterConfig, FilterReport
+from acecoder.stages.ingest import IngestConfig
+from acecoder.stages.pairs import PairRule
+from acecoder.stages.sample import SampleConfig
+from acecoder.stages.score import ScoreReport
+from acecoder.stages.synth.config import SynthConfig
+from acecoder.stages.synth.stage import INFERRED_VERSION, pending_sources
 from flows import tasks
 from flows.artifacts import publish_summary
 from flows.runners import make_task_runner
@@ -171,7 +171,7 @@ def pairs_flow(
     export: Path | None = Path("data/export/pairs"),
     histogram: Path = Path("data/reports/pass_rates.png"),
 ) -> dict:
-    from acecoder.export import export_reward_pairs
+    from acecoder.stages.export import export_reward_pairs
 
     rule = PairRule(
         min_chosen=min_chosen, min_gap=min_gap, min_rejected=min_rejected, max_per_problem=max_per_problem
@@ -222,7 +222,7 @@ def rerank_flow(
 ) -> dict:
     """Best-of-N selection on benchmark samples by each method (default: exec, random, first, and rm when a
     reward model folder is given), every candidate evaluated once; figures recorded in `runs`."""
-    from acecoder.settings import get_settings
+    from acecoder.core.settings import get_settings
 
     methods = methods or ["exec", "random", "first", *(["rm"] if model is not None else [])]
     options = {

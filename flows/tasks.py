@@ -10,14 +10,14 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import INPUTS, NO_CACHE, TASK_SOURCE
 
-from acecoder.filtering import filter_batch, write_filter_rows
-from acecoder.ingest import ingest
-from acecoder.pairs import make_pairs
-from acecoder.pools import shared_pool
-from acecoder.sampling import sample_programs
-from acecoder.scoring import score_batch, write_scores
-from acecoder.synth.inferred import infer_tests
-from acecoder.synth.stage import store_outcomes, synthesize
+from acecoder.core.pools import shared_pool
+from acecoder.stages.filter import filter_batch, write_filter_rows
+from acecoder.stages.ingest import ingest
+from acecoder.stages.pairs import make_pairs
+from acecoder.stages.sample import sample_programs
+from acecoder.stages.score import score_batch, write_scores
+from acecoder.stages.synth.inferred import infer_tests
+from acecoder.stages.synth.stage import store_outcomes, synthesize
 
 # Reading a file or a Hub dataset can fail for passing reasons: retried. Sandbox work is not (a verdict
 # that timed out would only time out again), and writes are transactional.

@@ -5,7 +5,7 @@
 - `encoding`: the token ids training and scoring share, and the cut of too-long programs
 - `modeling`: loading tokenizers and models (full or LoRA), how a head reads a sequence
 - `train`: `train(RMConfig)`; `scoring`: `score(...)` and `RewardScorer`; `evaluate`: `evaluate(model_dir)`
-- `layout`, `card`: the files of a model folder and its model card (`runs` rows: `acecoder.store.detached_run`)
+- `layout`, `card`: the files of a model folder and its model card (`runs` rows: `acecoder.core.store.detached_run`)
 
 Nothing here imports torch at module level; heavy imports happen inside the functions that need them.
 """

@@ -80,7 +80,7 @@ def model_label(model: str) -> str:
 
 
 def default_pairs() -> Path:
-    from acecoder.settings import get_settings
+    from acecoder.core.settings import get_settings
 
     return get_settings().db
 
@@ -166,7 +166,7 @@ def runs_database(pairs: Path, db: Path | None = None) -> Path:
         return Path(db)
     if Path(pairs).is_file():
         return Path(pairs)
-    from acecoder.settings import get_settings
+    from acecoder.core.settings import get_settings
 
     return get_settings().db
 

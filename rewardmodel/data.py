@@ -32,8 +32,8 @@ def read_pairs(source: Path) -> pl.DataFrame:
             raise FileNotFoundError(f"no parquet files under {source}")
         frame = pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed")
     elif source.is_file():
-        from acecoder.export import reward_pairs_frame
-        from acecoder.store import Store
+        from acecoder.core.store import Store
+        from acecoder.stages.export import reward_pairs_frame
 
         with Store(source, read_only=True) as store:
             frame = reward_pairs_frame(store)

@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from acecoder import rm_format
+from acecoder.core import rm_format
 from rewardmodel import layout
 from rewardmodel.config import RMConfig, runs_database
 from rewardmodel.data import read_pairs
@@ -118,7 +118,7 @@ def held_out_programs(source: Path, held_out: list[str], pairs: pl.DataFrame) ->
     """
     columns = ["problem_id", "program_id", "prompt", "response", "pass_rate"]
     if Path(source).is_file():
-        from acecoder.store import Store
+        from acecoder.core.store import Store
 
         with Store(source, read_only=True) as store:
             rows = store.frame(
@@ -166,7 +166,7 @@ def evaluate(
     card there, and (with `record`) add an `rm-eval` row to `runs` (in `db`, else as for training).
 
     `source` replaces the pairs the model was trained from (a DuckDB file or an exported folder)."""
-    from acecoder.store import detached_run
+    from acecoder.core.store import detached_run
     from rewardmodel.card import write_model_card
     from rewardmodel.scoring import RewardScorer
 

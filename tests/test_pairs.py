@@ -5,10 +5,10 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from acecoder.export import export_reward_pairs, export_rl_prompts
-from acecoder.normalize import normalized_hash
-from acecoder.pairs import PairRule, make_pairs
-from acecoder.rm_format import PROMPT_PREFIX, RESPONSE_PREFIX
+from acecoder.code.normalize import normalized_hash
+from acecoder.core.rm_format import PROMPT_PREFIX, RESPONSE_PREFIX
+from acecoder.stages.export import export_reward_pairs, export_rl_prompts
+from acecoder.stages.pairs import PairRule, make_pairs
 
 
 def plant(

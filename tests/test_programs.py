@@ -6,16 +6,16 @@ import polars as pl
 import pytest
 from openai_stub import reply
 
-from acecoder.export import export_reward_pairs
-from acecoder.extract import extract_program
-from acecoder.filtering import FilterConfig, filter_problems
-from acecoder.ingest import ingest
+from acecoder.code.extract import extract_program
 from acecoder.llm import LLMClient, LLMConfig
-from acecoder.pairs import make_pairs
-from acecoder.sampling import SampleConfig, mutant_programs, sample_programs
-from acecoder.scoring import score_programs
-from acecoder.synth.config import SynthConfig
-from acecoder.synth.stage import synthesize
+from acecoder.stages.export import export_reward_pairs
+from acecoder.stages.filter import FilterConfig, filter_problems
+from acecoder.stages.ingest import ingest
+from acecoder.stages.pairs import make_pairs
+from acecoder.stages.sample import SampleConfig, mutant_programs, sample_programs
+from acecoder.stages.score import score_programs
+from acecoder.stages.synth.config import SynthConfig
+from acecoder.stages.synth.stage import synthesize
 
 NAMES = ["running_maximum", "longest_binary_gap", "fiscal_quarter", "sort_version_strings"]
 
@@ -31,7 +31,7 @@ def pool():
 @pytest.fixture
 def kept(store, benchmark_tasks, pool):
     """Four seed functions synthesized (inferred backend) and filtered."""
-    from acecoder.ingest.decontam import BenchmarkIndex
+    from acecoder.stages.ingest.decontam import BenchmarkIndex
 
     ingest("seed", store, benchmark_index=BenchmarkIndex.build(benchmark_tasks, 13))
     store.con.execute("DELETE FROM sources WHERE entry_point NOT IN (SELECT unnest(?))", [NAMES])
@@ -66,7 +66,7 @@ It prints 9."""
 
 
 def test_mutant_programs_spread_and_are_distinct():
-    from acecoder.seed import load_seed
+    from acecoder.code.seed import load_seed
 
     # a comment makes the source differ from its canonical form, so a reformatted copy exists
     reference = next(fn.solution for fn in load_seed() if fn.name == "running_maximum") + "# end\n"
@@ -135,7 +135,7 @@ def test_scoring_limits_each_test_by_the_references_time(kept):
     import time
 
     from acecoder.sandbox import Limits, SandboxPool
-    from acecoder.scoring import score_batch
+    from acecoder.stages.score import score_batch
 
     kept.con.complete()  # the fixture's last check left its result open
     problems = kept.con.sql("SELECT problem_id, entry_point FROM problems WHERE status = 'kept' LIMIT 1").pl()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from acecoder.core.store import Store
 from acecoder.rerank.compare import DEMO_SAMPLES, ORACLE_ROW, RANDOM_ROW, compare_and_record, compare_methods
-from acecoder.store import Store
 
 SLICE = Path(__file__).parent / "fixtures" / "codegen_humaneval_slice.jsonl"
 
@@ -49,7 +49,7 @@ def test_unknown_method_and_missing_model_are_refused():
 
 
 def test_the_bundled_demo_samples_are_readable():
-    from acecoder import benchmarks
+    from acecoder.code import benchmarks
     from acecoder.rerank.formats import read_samples
 
     groups = read_samples(DEMO_SAMPLES, benchmarks.load("humaneval"))

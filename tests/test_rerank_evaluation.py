@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from acecoder import benchmarks
+from acecoder.code import benchmarks
 from acecoder.rerank.pipeline import rerank
 
 TOY_TASKS = [

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from acecoder import benchmarks
+from acecoder.code import benchmarks
 from acecoder.rerank.examples import examples_in
 from acecoder.rerank.values import NotALiteral, agreement_key, call_expression, outputs_match, parse_value
 

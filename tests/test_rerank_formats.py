@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from acecoder import benchmarks
+from acecoder.code import benchmarks
 from acecoder.rerank.formats import SamplesError, read_samples, write_selected
 
 SLICE = Path(__file__).parent / "fixtures" / "codegen_humaneval_slice.jsonl"

@@ -10,11 +10,11 @@ import math
 import polars as pl
 import pytest
 
-from acecoder import rm_format
-from acecoder.normalize import normalized_hash
-from acecoder.pairs import make_pairs
+from acecoder.code.normalize import normalized_hash
+from acecoder.core import rm_format
+from acecoder.core.store import Store
 from acecoder.rl.tiny_model import EOS
-from acecoder.store import Store
+from acecoder.stages.pairs import make_pairs
 
 TESTS_PER_PROBLEM = 10
 LONG_PROBLEMS = 6  # problems whose correct program carries a long comment that must be cut
@@ -309,7 +309,7 @@ def test_reuse_keeps_a_model_trained_on_the_same_pairs(trained, pairs_db):
 
 
 def test_training_from_an_exported_folder_with_lora(tiny_model, pairs_db, tmp_path):
-    from acecoder.export import export_reward_pairs
+    from acecoder.stages.export import export_reward_pairs
     from rewardmodel.config import RMConfig
     from rewardmodel.train import train
 

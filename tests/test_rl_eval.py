@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from acecoder.benchmarks import BenchmarkTask
+from acecoder.code.benchmarks import BenchmarkTask
 from acecoder.rl.evaluate import EvalConfig, evaluate_policy
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections import Counter
 
-from acecoder.seed import load_seed
+from acecoder.code.seed import load_seed
 
 
 def test_corpus_size_topics_and_shape():

@@ -8,9 +8,9 @@ import math
 import pytest
 from typer.testing import CliRunner
 
-from acecoder.store import Store
-from acecoder.synthetic.generate import GenerateConfig, generate
-from acecoder.synthetic.splits import SplitConfig, make_split
+from acecoder.core.store import Store
+from acecoder.functions.generate import GenerateConfig, generate
+from acecoder.functions.splits import SplitConfig, make_split
 
 
 @pytest.fixture(scope="module")

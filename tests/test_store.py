@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from acecoder.store import Store
+from acecoder.core.store import Store
 
 
 def test_schema_is_idempotent_and_versioned(tmp_path):

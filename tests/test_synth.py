@@ -8,12 +8,12 @@ import json
 import pytest
 from openai_stub import StubResponse, reply, sleep, status
 
-from acecoder.filtering import FilterConfig, filter_problems
-from acecoder.ingest import IngestConfig, ingest
+from acecoder.code.seed import load_seed
 from acecoder.llm import LLMClient, LLMConfig
-from acecoder.seed import load_seed
-from acecoder.synth.config import SynthConfig
-from acecoder.synth.stage import synthesize
+from acecoder.stages.filter import FilterConfig, filter_problems
+from acecoder.stages.ingest import IngestConfig, ingest
+from acecoder.stages.synth.config import SynthConfig
+from acecoder.stages.synth.stage import synthesize
 
 SEED = {fn.name: fn for fn in load_seed()}
 NAMES = [
@@ -37,7 +37,7 @@ def pool():
 @pytest.fixture
 def seeded(store, benchmark_tasks):
     """A store holding the six seed functions in NAMES as sources."""
-    from acecoder.ingest.decontam import BenchmarkIndex
+    from acecoder.stages.ingest.decontam import BenchmarkIndex
 
     ingest("seed", store, IngestConfig(), benchmark_index=BenchmarkIndex.build(benchmark_tasks, 13))
     store.con.execute("DELETE FROM sources WHERE entry_point NOT IN (SELECT unnest(?))", [NAMES])
@@ -163,7 +163,7 @@ def test_second_run_makes_zero_requests(seeded, openai_stub, pool):
 
 def test_dry_run_shows_the_prompt_and_writes_nothing(seeded, monkeypatch):
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
-    from acecoder.settings import get_settings
+    from acecoder.core.settings import get_settings
 
     get_settings.cache_clear()
     try:
@@ -178,7 +178,7 @@ def test_dry_run_shows_the_prompt_and_writes_nothing(seeded, monkeypatch):
 def test_auto_backend_without_an_endpoint_says_it_is_offline(seeded, pool, monkeypatch):
     for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY"):
         monkeypatch.delenv(name, raising=False)
-    from acecoder.settings import get_settings
+    from acecoder.core.settings import get_settings
 
     get_settings.cache_clear()
     report = synthesize(seeded, SynthConfig(limit=2), pool=pool)
@@ -190,7 +190,7 @@ def test_auto_backend_without_an_endpoint_says_it_is_offline(seeded, pool, monke
 @pytest.mark.slow
 def test_inferred_backend_on_the_whole_seed_corpus(store, benchmark_tasks, pool):
     """The figures: kept tests per function and the share of mutants the kept tests kill."""
-    from acecoder.ingest.decontam import BenchmarkIndex
+    from acecoder.stages.ingest.decontam import BenchmarkIndex
 
     ingest("seed", store, benchmark_index=BenchmarkIndex.build(benchmark_tasks, 13))
     report = synthesize(store, SynthConfig(backend="inferred"), pool=pool)

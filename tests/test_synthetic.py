@@ -10,15 +10,15 @@ from collections import Counter
 import pytest
 from openai_stub import StubResponse, reply
 
-from acecoder.store import Store
-from acecoder.synthetic.atoms import TAGS, load_atoms, topics
-from acecoder.synthetic.composer import Composer
-from acecoder.synthetic.composition import Composition, check_types, type_edges
-from acecoder.synthetic.generate import GenerateConfig, expected_values, generate
-from acecoder.synthetic.render import reference_solution, template_question
-from acecoder.synthetic.splits import SplitConfig, leaks, make_split
-from acecoder.synthetic.tasks import DataMix, atomic_tasks, mix_tasks, synthetic_tasks
-from acecoder.synthetic.types import TAG_MEANINGS, accepts, parse_type
+from acecoder.core.store import Store
+from acecoder.functions.atoms import TAGS, load_atoms, topics
+from acecoder.functions.composer import Composer
+from acecoder.functions.composition import Composition, check_types, type_edges
+from acecoder.functions.generate import GenerateConfig, expected_values, generate
+from acecoder.functions.render import reference_solution, template_question
+from acecoder.functions.splits import SplitConfig, leaks, make_split
+from acecoder.functions.tasks import DataMix, atomic_tasks, mix_tasks, synthetic_tasks
+from acecoder.functions.types import TAG_MEANINGS, accepts, parse_type
 
 COUNT = 36
 
@@ -105,7 +105,7 @@ def test_composer_is_deterministic_and_type_directed():
 
 
 def test_a_mistyped_chain_is_refused():
-    from acecoder.synthetic.composition import FunctionParam, Stage, Step, TypeMismatch
+    from acecoder.functions.composition import FunctionParam, Stage, Step, TypeMismatch
 
     first = Stage("apply", (Step("camel_to_snake_identifier", None, (("name", "name"),)),))
     params = (FunctionParam("name", "str", "str"),)
@@ -178,8 +178,8 @@ def test_generation_is_deterministic_and_idempotent(generated, pool, tmp_path):
 
 
 def test_synth_stage_leaves_synthetic_sources_alone(generated):
-    from acecoder.synth.config import SynthConfig
-    from acecoder.synth.stage import pending_sources
+    from acecoder.stages.synth.config import SynthConfig
+    from acecoder.stages.synth.stage import pending_sources
 
     store, _ = generated
     _, rows = pending_sources(store, SynthConfig(backend="inferred"))

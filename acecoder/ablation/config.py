@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from acecoder.hashing import content_hash
-from acecoder.synthetic.tasks import DataMix
+from acecoder.core.hashing import content_hash
+from acecoder.functions.tasks import DataMix
 
 REGIMES = ("sft", "sft+rl", "rl")
 DEFAULT_MIXES = ("atomic", "synthetic", "atomic+16")

@@ -127,7 +127,7 @@ def plot(config: AblationConfig, frame: pl.DataFrame, path: Path) -> Path:
 
 def record(config: AblationConfig, cells: list[CellResult]) -> AblationResults:
     """Write the cells' scores to `ablation_results` and the result files under `config.out`."""
-    from acecoder.store import open_store
+    from acecoder.core.store import open_store
 
     frame = results_frame(config, cells)
     with open_store(config.db) as store:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from acecoder.ablation.config import RECIPES, AblationConfig
-from acecoder.synthetic.tasks import CodeTask, DataMix, mix_tasks, synthetic_tasks
+from acecoder.functions.tasks import CodeTask, DataMix, mix_tasks, synthetic_tasks
 
 DEMONSTRATION_NOTICE = (
     "DEMONSTRATION: no base model was given, so every cell of the grid trains a tiny randomly initialised "
@@ -40,7 +40,7 @@ def slug(text: str) -> str:
 
 
 def _store(config: AblationConfig):
-    from acecoder.store import open_store
+    from acecoder.core.store import open_store
 
     return open_store(config.db)
 
@@ -62,7 +62,7 @@ def held_out_tasks(config: AblationConfig) -> list[CodeTask]:
 
 def check_split(config: AblationConfig) -> int:
     """Raise unless the split exists, has both parts and no leak; returns the number of test tasks."""
-    from acecoder.synthetic.splits import leaks
+    from acecoder.functions.splits import leaks
 
     with _store(config) as store:
         found = leaks(store, config.split)
@@ -116,9 +116,9 @@ def run_sft(config: AblationConfig, mix: str, base: str):
 
 def run_rl(config: AblationConfig, mix: str, regime: str, start: str):
     """GRPO from `start` (the SFT model or the base) on the mix's prompts, rewarded in the sandbox."""
+    from acecoder.functions.tasks import write_rl_export
     from acecoder.rl.config import RLConfig
     from acecoder.rl.train import train
-    from acecoder.synthetic.tasks import write_rl_export
 
     out = config.out / slug(mix) / slug(regime)
     tasks = [t for t in training_tasks(config, mix) if t.tests]
@@ -140,8 +140,8 @@ def run_rl(config: AblationConfig, mix: str, regime: str, start: str):
 
 def evaluate_model(config: AblationConfig, model_dir: str) -> list[dict[str, Any]]:
     """pass@1 on the held-out synthetic split and on each benchmark (base and plus tests)."""
+    from acecoder.functions.evaluate import evaluate_synthetic
     from acecoder.rl.evaluate import EvalConfig, PolicySampler, evaluate_policy
-    from acecoder.synthetic.evaluate import evaluate_synthetic
 
     eval_config = EvalConfig(
         model=model_dir,
@@ -180,7 +180,7 @@ def run_cell(
     flow_run_id: str | None = None,
 ) -> CellResult:
     """One cell: train what its regime adds (RL), evaluate, and record a `runs` row (stage `ablation-cell`)."""
-    from acecoder.store import detached_run
+    from acecoder.core.store import detached_run
 
     params = {
         "ablation_id": config.ablation_id,

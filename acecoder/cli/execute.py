@@ -86,8 +86,8 @@ def execute(
 ) -> None:
     """Run programs against their tests in the sandbox: no network, no writes outside a scratch directory,
     no process left behind; each test judged on its own. Prints isolation warnings on stderr."""
+    from acecoder.core.settings import get_settings
     from acecoder.sandbox import Limits, SandboxPool
-    from acecoder.settings import get_settings
 
     settings = get_settings()
     name = "<stdin>" if input_path == "-" else input_path

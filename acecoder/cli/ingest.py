@@ -70,9 +70,9 @@ def ingest(
     duplicates, and flags rows that overlap HumanEval(+)/MBPP(+) (kept, but excluded from later stages).
     Bad input stops with the file, row and field, and writes nothing.
     """
-    from acecoder.ingest import IngestConfig, IngestError
-    from acecoder.ingest import ingest as run_ingest
-    from acecoder.store import open_store
+    from acecoder.core.store import open_store
+    from acecoder.stages.ingest import IngestConfig, IngestError
+    from acecoder.stages.ingest import ingest as run_ingest
 
     config = IngestConfig(
         layout=layout,

@@ -35,8 +35,8 @@ def sample(
     db: DbOption = None,
 ) -> None:
     """Sample N candidate programs for every kept problem not yet sampled by this policy."""
-    from acecoder.sampling import SampleConfig, sample_programs
-    from acecoder.store import open_store
+    from acecoder.core.store import open_store
+    from acecoder.stages.sample import SampleConfig, sample_programs
 
     config = SampleConfig(
         policy=policy,
@@ -69,8 +69,8 @@ def score(
     db: DbOption = None,
 ) -> None:
     """Run every unscored program against its problem's kept tests; pass rates follow in `pass_rates`."""
-    from acecoder.scoring import score_programs
-    from acecoder.store import open_store
+    from acecoder.core.store import open_store
+    from acecoder.stages.score import score_programs
 
     with open_store(db) as store:
         report = score_programs(store, batch_size=batch_size, limit=limit)
@@ -100,9 +100,9 @@ def pairs(
 ) -> None:
     """Build preference pairs with AceCoder's rule (chosen >= 0.8, gap >= 0.4, rejected > 0), one program
     per distinct AST, and summarise them."""
-    from acecoder.export import export_reward_pairs
-    from acecoder.pairs import PairRule, make_pairs
-    from acecoder.store import open_store
+    from acecoder.core.store import open_store
+    from acecoder.stages.export import export_reward_pairs
+    from acecoder.stages.pairs import PairRule, make_pairs
 
     rule = PairRule(
         min_chosen=min_chosen, min_gap=min_gap, min_rejected=min_rejected, max_per_problem=max_per_problem
@@ -125,8 +125,8 @@ def export_pairs(
     db: DbOption = None,
 ) -> None:
     """Reward-model pairs in AceCoder's format: prompt, chosen, rejected, pass rates and the kept tests."""
-    from acecoder.export import export_reward_pairs
-    from acecoder.store import open_store
+    from acecoder.core.store import open_store
+    from acecoder.stages.export import export_reward_pairs
 
     with open_store(db) as store:
         path, rows = export_reward_pairs(store, out, push_to_hub)
@@ -139,8 +139,8 @@ def export_rl(
     db: DbOption = None,
 ) -> None:
     """RL prompts: one row per kept problem with its question, kept tests and AceCoder's hard flag."""
-    from acecoder.export import export_rl_prompts
-    from acecoder.store import open_store
+    from acecoder.core.store import open_store
+    from acecoder.stages.export import export_rl_prompts
 
     with open_store(db) as store:
         path, rows = export_rl_prompts(store, out)

@@ -14,7 +14,7 @@ report_app = typer.Typer(help="Summaries of the stored records.", no_args_is_hel
 def tests(db: DbOption = None) -> None:
     """Tests per problem before and after filtering (per origin and overall), problems kept, mutation score,
     and the reasons for drops."""
-    from acecoder.store import open_store
+    from acecoder.core.store import open_store
 
     with open_store(db) as store:
         print_frame(store.frame("report_tests"), "tests by problem origin")

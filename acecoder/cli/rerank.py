@@ -99,7 +99,7 @@ def rerank(
     """
     from rich.console import Console as StdoutConsole
 
-    from acecoder.benchmarks import BenchmarkNotFound
+    from acecoder.code.benchmarks import BenchmarkNotFound
     from acecoder.rerank.formats import SamplesError
     from acecoder.rerank.methods import METHODS
     from acecoder.rerank.pipeline import rerank as run_rerank

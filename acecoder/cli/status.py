@@ -10,7 +10,7 @@ from acecoder.cli.options import DbOption
 
 def status(db: DbOption = None) -> None:
     """Print how many rows each table holds, broken down by status."""
-    from acecoder.store import open_store
+    from acecoder.core.store import open_store
 
     with open_store(db) as store:
         frame = store.frame("status_counts")

@@ -42,9 +42,9 @@ def synth(
     Replies are cached in llm_cache, so a second run makes no requests. Rows that fail are stored as
     failed problems with the reason (and retried by the next run), never stopping the batch.
     """
-    from acecoder.store import open_store
-    from acecoder.synth.config import SynthConfig
-    from acecoder.synth.stage import synthesize
+    from acecoder.core.store import open_store
+    from acecoder.stages.synth.config import SynthConfig
+    from acecoder.stages.synth.stage import synthesize
 
     config = SynthConfig(
         backend=backend,
@@ -96,8 +96,8 @@ def filter_tests(
     db: DbOption = None,
 ) -> None:
     """Keep the tests a reference program passes (twice), drop problems with too few, score test strength."""
-    from acecoder.filtering import FilterConfig, filter_problems
-    from acecoder.store import open_store
+    from acecoder.core.store import open_store
+    from acecoder.stages.filter import FilterConfig, filter_problems
 
     config = FilterConfig(
         min_tests=min_tests,

@@ -70,9 +70,9 @@ def generate(
     Each function starts from a random atom and grows by type-directed chaining: the next atom must accept the value so far (or its elements, for map/filter/fold; branches test a predicate atom). Its reference runs on inputs grown from the atoms' examples; the answers become asserts, and the reference must pass them all. Structural duplicates are skipped; functions stored already are kept as they are."""
     from rich.progress import Progress
 
-    from acecoder.store import open_store
-    from acecoder.synthetic.generate import GenerateConfig
-    from acecoder.synthetic.generate import generate as run_generate
+    from acecoder.core.store import open_store
+    from acecoder.functions.generate import GenerateConfig
+    from acecoder.functions.generate import generate as run_generate
 
     try:
         config = GenerateConfig(
@@ -134,8 +134,8 @@ def split(
     db: DbOption = None,
 ) -> None:
     """Split the stored synthetic functions into train and test so that no test composition occurs in training (held-out atom sequences and a held-out target topic), then check it with the leak query."""
-    from acecoder.store import open_store
-    from acecoder.synthetic.splits import SplitConfig, make_split
+    from acecoder.core.store import open_store
+    from acecoder.functions.splits import SplitConfig, make_split
 
     topic = None if held_out_topic.lower() == "none" else held_out_topic
     try:
@@ -155,8 +155,8 @@ def check(
     db: DbOption = None,
 ) -> None:
     """Look for held-out compositions in a split's training part (exit status 1 when there are any)."""
-    from acecoder.store import open_store
-    from acecoder.synthetic.splits import leaks
+    from acecoder.core.store import open_store
+    from acecoder.functions.splits import leaks
 
     with open_store(db) as store:
         found = leaks(store, name)
@@ -177,7 +177,7 @@ def atoms(topic: Annotated[str | None, typer.Option(help="Only this topic.")] = 
     """The atomic set: every seed function with its topic and typed inputs and output (tags in @)."""
     import polars as pl
 
-    from acecoder.synthetic.atoms import load_atoms
+    from acecoder.functions.atoms import load_atoms
 
     rows = [
         {
@@ -204,8 +204,8 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Print one synthetic function: its atoms, question, reference and first tests."""
-    from acecoder.store import open_store
-    from acecoder.synthetic.tasks import synthetic_tasks
+    from acecoder.core.store import open_store
+    from acecoder.functions.tasks import synthetic_tasks
 
     with open_store(db) as store:
         tasks = synthetic_tasks(store)
@@ -236,10 +236,10 @@ def evaluate(
     db: DbOption = None,
 ) -> None:
     """pass@1 (greedy) of a policy on the held-out synthetic functions of a split."""
+    from acecoder.core.store import open_store
+    from acecoder.functions.evaluate import evaluate_synthetic
+    from acecoder.functions.tasks import synthetic_tasks
     from acecoder.rl.evaluate import EvalConfig, PolicySampler
-    from acecoder.store import open_store
-    from acecoder.synthetic.evaluate import evaluate_synthetic
-    from acecoder.synthetic.tasks import synthetic_tasks
 
     with open_store(db) as store:
         tasks = synthetic_tasks(store, split_name, "test")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from acecoder.llm.chat import ChatRequest, ChatResult
 
 if TYPE_CHECKING:
-    from acecoder.store import Store
+    from acecoder.core.store import Store
 
 
 class ReplyCache:

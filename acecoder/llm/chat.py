@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from acecoder.hashing import content_hash
+from acecoder.core.hashing import content_hash
 
 Message = dict[str, Any]
 

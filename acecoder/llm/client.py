@@ -39,7 +39,7 @@ from acecoder.llm.usage import UsageMeter
 from acecoder.llm.wire import MalformedReply, Reply, read_reply
 
 if TYPE_CHECKING:
-    from acecoder.store import Store
+    from acecoder.core.store import Store
 
 log = logging.getLogger(__name__)
 

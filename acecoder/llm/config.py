@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from acecoder.settings import Settings
+    from acecoder.core.settings import Settings
 
 
 @dataclass(frozen=True)

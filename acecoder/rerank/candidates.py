@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from acecoder.benchmarks import BenchmarkTask
+from acecoder.code.benchmarks import BenchmarkTask
 from acecoder.rerank.formats import TaskSamples
 from acecoder.rerank.sanitize import sanitize
 

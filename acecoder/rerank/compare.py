@@ -16,7 +16,7 @@ from typing import Any
 
 from rich.table import Table
 
-from acecoder import benchmarks
+from acecoder.code import benchmarks
 from acecoder.rerank import evaluation, methods
 from acecoder.rerank.candidates import candidate_sets
 from acecoder.rerank.formats import read_samples
@@ -166,7 +166,7 @@ def compare_and_record(
     **options: Any,
 ) -> Comparison:
     """`compare_methods` with a `rerank` row in the database's `runs` table (parameters and figures)."""
-    from acecoder.store import detached_run
+    from acecoder.core.store import detached_run
 
     params = {
         "samples": str(samples_path),

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from acecoder.benchmarks import BenchmarkTask
+from acecoder.code.benchmarks import BenchmarkTask
 from acecoder.rerank.candidates import CandidateSet
 from acecoder.rerank.execution import CallGroup, CallOutcome, Executor, TestRequest
 from acecoder.rerank.values import call_expression, outputs_match

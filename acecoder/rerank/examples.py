@@ -1,6 +1,6 @@
 """Input/output examples written in a task's prompt, read without running anything.
 
-Argument tuples come from `acecoder.inputs.calls_in`. An expected output is read where the prompt shows one
+Argument tuples come from `acecoder.code.inputs.calls_in`. An expected output is read where the prompt shows one
 beside a call that stands alone on its line (so `set(f(x)) == ...` or `print(f(x))` give inputs only):
 
 - doctests: `>>> f(1, 2)` followed by the value on the next line (a blank line there means `None`);
@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from acecoder.inputs import Args, calls_in
+from acecoder.code.inputs import Args, calls_in
 
 _OUTPUT_MARKERS = ("==>", "==", "➞", "→", "=>", "->", "should return", "should be", "returns", "=")
 _OUTPUT_SENTENCE = re.compile(r"(?:output|result|return value)\s+(?:should\s+be|will\s+be|is|=|:)\s*", re.I)

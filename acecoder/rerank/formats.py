@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from acecoder.benchmarks import BenchmarkTask
+from acecoder.code.benchmarks import BenchmarkTask
 
 
 class SamplesError(ValueError):

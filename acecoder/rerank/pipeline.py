@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from acecoder import benchmarks
-from acecoder.benchmarks import BenchmarkTask
+from acecoder.code import benchmarks
+from acecoder.code.benchmarks import BenchmarkTask
 from acecoder.rerank import evaluation, methods
 from acecoder.rerank.candidates import CandidateSet, candidate_sets
 from acecoder.rerank.execution import Executor
@@ -55,8 +55,8 @@ def open_executor(workers: int | None = None, progress: bool = True) -> Iterator
 
     `workers` defaults to ACECODER_SANDBOX_WORKERS, else one per core; jobs get ACECODER_SANDBOX_MEMORY_MB.
     """
+    from acecoder.core.settings import get_settings
     from acecoder.sandbox import Limits, SandboxPool
-    from acecoder.settings import get_settings
 
     settings = get_settings()
     workers = workers or settings.sandbox_workers or None

@@ -2,7 +2,7 @@
 
 The function's signature comes from the prompt when it defines the function (HumanEval), else from the
 candidates themselves (MBPP+ prompts hold only a docstring): the parameter list most of them declare.
-Generated inputs are EvalPlus-style type-aware mutations of the examples (`acecoder.inputs.InputGenerator`),
+Generated inputs are EvalPlus-style type-aware mutations of the examples (`acecoder.code.inputs.InputGenerator`),
 seeded by the run's seed and the task id so a run is reproducible. They stay in the examples' neighbourhood:
 the same argument types as some example, integers at most twice the largest example integer (and at least
 10) in size, and no negative integers where no example has one. Far outside it, correct programs disagree
@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from acecoder.inputs import Args, InputGenerator, NoEntryPoint, Signature, signature_of
+from acecoder.code.inputs import Args, InputGenerator, NoEntryPoint, Signature, signature_of
 from acecoder.rerank.candidates import CandidateSet
 from acecoder.rerank.examples import Example, examples_in
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from acecoder.extract import clean_program, extract_program
+from acecoder.code.extract import clean_program, extract_program
 from acecoder.llm.parsing import extract_code_blocks
 
 Span = tuple[int, int]  # [start, end) character offsets in the completion

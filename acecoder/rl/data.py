@@ -40,7 +40,7 @@ def load_export(folder: Path, hard_only: bool = False) -> list[RLProblem]:
 
 def load_store(db: Path | None = None, hard_only: bool = False) -> list[RLProblem]:
     """The kept problems of the DuckDB store, as `acecoder export rl` would write them."""
-    from acecoder.store import open_store
+    from acecoder.core.store import open_store
 
     with open_store(db, read_only=True) as store:
         return _problems(store.frame("export_rl"), hard_only)
@@ -58,7 +58,7 @@ def _problems(frame: Any, hard_only: bool) -> list[RLProblem]:
 
 def demonstration_problems() -> list[RLProblem]:
     """The seed corpus as RL problems, each docstring example an `assert call == result` test."""
-    from acecoder.seed import load_seed
+    from acecoder.code.seed import load_seed
 
     return [
         RLProblem(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from acecoder.benchmarks import BenchmarkTask
+from acecoder.code.benchmarks import BenchmarkTask
 from acecoder.rl.prompts import build_prompt
 
 Sampler = Callable[[list[BenchmarkTask]], list[list[str]]]
@@ -100,7 +100,7 @@ class PolicySampler:
 def evaluate_policy(config: EvalConfig, sampler: Sampler | None = None) -> list[BenchmarkScore]:
     """pass@1 (base, and plus where there are extra tests) on each benchmark of `config`; `sampler`
     replaces the policy (any function from tasks to answers per task)."""
-    from acecoder import benchmarks
+    from acecoder.code import benchmarks
     from acecoder.rerank.candidates import candidate_sets
     from acecoder.rerank.evaluation import evaluate
     from acecoder.rerank.formats import TaskSamples

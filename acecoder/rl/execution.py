@@ -59,7 +59,7 @@ class CompletionRunner:
     @property
     def pool(self) -> Any:
         if self._pool is None:
-            from acecoder.pools import shared_pool
+            from acecoder.core.pools import shared_pool
 
             self._pool = shared_pool()
         return self._pool

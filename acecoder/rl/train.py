@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from acecoder.core.trained import save_trained
 from acecoder.rl.config import RLConfig
 from acecoder.rl.data import RLProblem, demonstration_problems, load_export, prompt_dataset
 from acecoder.rl.execution import CompletionRunner
 from acecoder.rl.prompts import build_prompt
 from acecoder.rl.rewards import build_reward
-from acecoder.trained import save_trained
 
 DEMONSTRATION_NOTICE = (
     "DEMONSTRATION: no policy model was given, so a tiny randomly initialised Qwen2 (with a tokenizer trained "
@@ -46,8 +46,8 @@ def load_problems(config: RLConfig) -> list[RLProblem]:
 
 def demonstration_model(folder: Path, problems: list[RLProblem], style: str) -> Path:
     """The tiny policy, with a tokenizer trained on the prompts and the seed solutions."""
+    from acecoder.code.seed import load_seed
     from acecoder.rl.tiny_model import build_tiny_model
-    from acecoder.seed import load_seed
 
     texts = [str(build_prompt(p.question, p.entry_point, style, chat=False)) for p in problems]
     texts += [f"```python\n{fn.solution}```" for fn in load_seed()]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from acecoder.functions.tasks import CodeTask
 from acecoder.rl.prompts import build_prompt
-from acecoder.synthetic.tasks import CodeTask
 
 STYLE = "plain"  # references carry no reasoning, so SFT targets only the plain answer format
 

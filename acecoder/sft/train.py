@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from acecoder.core.trained import save_trained
+from acecoder.functions.tasks import CodeTask, DataMix, mix_tasks
 from acecoder.sft.config import SFTRunConfig
 from acecoder.sft.data import sft_rows, texts
-from acecoder.synthetic.tasks import CodeTask, DataMix, mix_tasks
-from acecoder.trained import save_trained
 
 DEMONSTRATION_NOTICE = (
     "DEMONSTRATION: no base model was given, so a tiny randomly initialised Qwen2 (with a tokenizer trained "
@@ -41,7 +41,7 @@ def load_tasks(config: SFTRunConfig) -> list[CodeTask]:
     mix = DataMix.parse(config.mix)
     if not mix.uses_synthetic:
         return mix_tasks(mix, None, config.split, config.seed)
-    from acecoder.store import open_store
+    from acecoder.core.store import open_store
 
     with open_store(config.db) as store:
         return mix_tasks(mix, store, config.split, config.seed)
