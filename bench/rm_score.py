@@ -17,7 +17,7 @@ import random
 import time
 
 from acecoder.code.benchmarks import load_humaneval
-from acecoder.core.settings import get_settings
+from acecoder.core.settings import REPO_ROOT
 from rewardmodel.config import default_model
 from rewardmodel.encoding import encode_many
 from rewardmodel.scoring import RewardScorer
@@ -29,7 +29,7 @@ GENERATIONS = "humaneval_codegen16b_t0.8_n100.samples.jsonl.gz"
 def humaneval_pairs(count: int, seed: int) -> list[tuple[str, str]]:
     """(question, program) pairs: each task's prompt with one of its samples (prompt + completion)."""
     tasks = {task.task_id: task for task in load_humaneval()}
-    samples_file = get_settings().data_dir.parent / "generations" / GENERATIONS
+    samples_file = REPO_ROOT.parent / "shared" / "data" / "generations" / GENERATIONS
     if samples_file.is_file():
         with gzip.open(samples_file, "rt") as lines:
             samples = [json.loads(line) for line in lines]

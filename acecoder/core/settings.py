@@ -20,9 +20,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ACECODER_", env_file=".env", extra="ignore")
 
     db: Path = Field(Path("data/acecoder.duckdb"), description="DuckDB file holding every record.")
-    data_dir: Path = Field(
-        REPO_ROOT.parent / "shared" / "data" / "benchmarks",
-        description="Folder with HumanEvalPlus.jsonl.gz and MbppPlus.jsonl.gz.",
+    data_dir: Path | None = Field(
+        None,
+        description="Folder with HumanEvalPlus.jsonl.gz and MbppPlus.jsonl.gz; empty for the copies bundled "
+        "with acecoder (acecoder/data/benchmarks).",
     )
 
     openai_base_url: str | None = Field(
