@@ -789,3 +789,27 @@ def test_a_failed_assert_describes_the_comparison_that_failed(pool):
         "assertion false: [] is falsy",
         "assertion false: [0] == [0] is True",
     ]
+
+
+LOOP = "def f():\n    while True:\n        pass\n"
+
+
+def test_a_looping_job_holds_up_only_its_own_worker():
+    # N looping jobs on W workers take about ceil(N / W) program limits; quick jobs queued behind a looping
+    # one run on the free worker meanwhile.
+    limit = 0.6
+    looping = dataclasses.replace(LIMITS, timeout_s=limit, program_timeout_s=limit)
+    with SandboxPool(workers=2, limits=looping) as sandbox:
+        for count in (2, 4):
+            started = time.monotonic()
+            results = sandbox.run([Job(f"loop{n}", LOOP, ["f()"]) for n in range(count)])
+            elapsed = time.monotonic() - started
+            assert [r.status for r in results] == ["timeout"] * count
+            rounds = -(-count // 2)
+            assert rounds * limit <= elapsed < rounds * limit + 0.5, (count, elapsed)
+        jobs = [Job("loop", LOOP, ["f()"])] + [Job(f"q{n}", ADD, ["assert f(1) == 2"]) for n in range(20)]
+        started = time.monotonic()
+        finished = [r.id for r in sandbox.run_batch(jobs)]
+        elapsed = time.monotonic() - started
+        assert finished[-1] == "loop" and len(finished) == 21
+        assert elapsed < limit + 0.5, elapsed

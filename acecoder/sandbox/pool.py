@@ -1,10 +1,12 @@
 """SandboxPool: warm, confined worker processes that run jobs in parallel, batch after batch.
 
 Each worker (worker.py) is started once, confines itself, and then has a fresh job process forked per job.
-The pool keeps every worker a few jobs ahead (they queue in the worker's pipe), reads replies as they
-come, turns them into Results (verdicts.py, plan.py) and yields them as they finish. A worker that dies
-is replaced: the job it was running gets status `killed` (WorkerDied), the jobs queued behind it run
-elsewhere. One pool serves one batch at a time; other threads wait their turn.
+The pool hands a worker its next job only once the worker has answered the last one, so that a job
+never waits behind a slow one (a looping program holds its worker for its whole limit) while another
+worker idles: N looping programs on W workers take ceil(N / W) limits. It reads replies as they come,
+turns them into Results (verdicts.py, plan.py) and yields them as they finish. A worker that dies is
+replaced: the job it was running gets status `killed` (WorkerDied). One pool serves one batch at a time;
+other threads wait their turn.
 """
 
 from __future__ import annotations
@@ -58,7 +60,9 @@ DEFAULT_PRELOAD = (
     "typing",
     "unicodedata",
 )
-_JOBS_AHEAD = 3  # jobs queued per worker, so that it never waits for the pool between jobs
+# Jobs sent to a worker at once. A queued job would be committed to its worker, behind a job that may
+# run to its limit while other workers idle; the round trip this saves costs far less than that.
+_JOBS_IN_FLIGHT = 1
 _START_TIMEOUT_S = 60.0
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -229,10 +233,11 @@ class SandboxPool:
         retry: deque[_Pending] = deque()
         exhausted = False
         selector = selectors.DefaultSelector()
+        finished: list[Result] = []
         try:
             while True:
                 for worker in self._workers:
-                    while len(worker.pending) < _JOBS_AHEAD and not exhausted:
+                    while len(worker.pending) < _JOBS_IN_FLIGHT and not exhausted:
                         if retry:
                             self._send(worker, retry.popleft())
                             continue
@@ -242,9 +247,12 @@ class SandboxPool:
                             break
                         self._send(worker, self._prepare(*item))
                     worker.flush()
+                # Handed over only now, with every free worker given its next job: the caller's work on
+                # them (storing, printing) overlaps the workers' rather than leaving them idle.
+                yield from finished
                 if exhausted and not retry and not any(worker.pending for worker in self._workers):
                     return
-                yield from self._collect(selector, retry)
+                finished = list(self._collect(selector, retry))
         finally:
             selector.close()
 
