@@ -12,7 +12,7 @@ def status(db: DbOption = None) -> None:
     """Print how many rows each table holds, broken down by status."""
     from acecoder.core.store import open_store
 
-    with open_store(db) as store:
+    with open_store(db, read_only=True) as store:
         frame = store.frame("status_counts")
         table = Table(title=f"acecoder store: {store.path}", show_lines=False)
         for column, justify in (("table", "left"), ("breakdown", "left"), ("rows", "right")):

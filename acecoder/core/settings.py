@@ -20,6 +20,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ACECODER_", env_file=".env", extra="ignore")
 
     db: Path = Field(Path("data/acecoder.duckdb"), description="DuckDB file holding every record.")
+    db_lock_timeout_s: float = Field(
+        300.0,
+        description="How long opening the database waits while another process holds it (DuckDB takes one "
+        "writer per file) before failing with the holder's name.",
+    )
     data_dir: Path | None = Field(
         None,
         description="Folder with HumanEvalPlus.jsonl.gz and MbppPlus.jsonl.gz; empty for the copies bundled "

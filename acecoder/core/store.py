@@ -1,8 +1,18 @@
-"""The DuckDB store: opens (and migrates) the database file and runs named queries from `sql/`."""
+"""The DuckDB store: opens (and migrates) the database file and runs named queries from `sql/`.
+
+DuckDB lets one process at a time open a file for writing, and (as of duckdb 2.0) none may open it, not
+even read-only, while that process has it; several processes may have it open read-only together, which
+keeps writers out meanwhile. So opening waits, with backoff, until the file is free or
+`ACECODER_DB_LOCK_TIMEOUT_S` has passed, and then fails naming the file and the process holding it.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+import random
+import re
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -15,6 +25,27 @@ import polars as pl
 from acecoder import __version__
 from acecoder.core import sqlfiles
 
+log = logging.getLogger(__name__)
+
+_FIRST_WAIT_S = 0.05
+_LONGEST_WAIT_S = 2.0
+# DuckDB's message for a file another process holds: `... Conflicting lock is held in <program> (PID <n>)`
+_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.*?) \(PID (?P<pid>\d+)\)")
+
+
+class DatabaseLocked(RuntimeError):
+    """Another process kept the database file for longer than the lock timeout."""
+
+    def __init__(self, path: Path, waited_s: float, holder: str | None) -> None:
+        by = f" by {holder}" if holder else ""
+        super().__init__(
+            f"the database {path} is held{by} and stayed so for {waited_s:.0f} s; DuckDB lets one process "
+            "at a time have it open for writing. Wait for that process to finish, or raise "
+            "ACECODER_DB_LOCK_TIMEOUT_S"
+        )
+        self.path = path
+        self.holder = holder
+
 
 class Store:
     """One open DuckDB file.
@@ -23,11 +54,14 @@ class Store:
     writes so that a failure leaves the file as it was.
     """
 
-    def __init__(self, path: str | Path, *, read_only: bool = False):
+    def __init__(self, path: str | Path, *, read_only: bool = False, lock_timeout_s: float | None = None):
         self.path = Path(path)
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise FileNotFoundError(f"no database at {self.path}: a stage that writes (ingest) creates it")
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        self.con = _connect(self.path, read_only, lock_timeout_s)
         self._depth = 0
         if not read_only:
             self.migrate()
@@ -182,10 +216,52 @@ def _filled_run(run_id: str, finish) -> Iterator[tuple[str, dict[str, Any]]]:
     finish(run_id, metrics)
 
 
-def open_store(path: str | Path | None = None, *, read_only: bool = False) -> Store:
-    """Open the configured database (`ACECODER_DB`, default data/acecoder.duckdb)."""
+def open_store(
+    path: str | Path | None = None, *, read_only: bool = False, lock_timeout_s: float | None = None
+) -> Store:
+    """Open the configured database (`ACECODER_DB`, default data/acecoder.duckdb); wait up to
+    `lock_timeout_s` (default `ACECODER_DB_LOCK_TIMEOUT_S`) while another process holds it.
+
+    `read_only=True` for commands that only read (`status`, `report`): they never migrate or write, and
+    several of them may have the file open together."""
     if path is None:
         from acecoder.core.settings import get_settings
 
         path = get_settings().db
-    return Store(path, read_only=read_only)
+    return Store(path, read_only=read_only, lock_timeout_s=lock_timeout_s)
+
+
+def _connect(path: Path, read_only: bool, lock_timeout_s: float | None) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, retried with growing, jittered waits while another process holds the file."""
+    if lock_timeout_s is None:
+        from acecoder.core.settings import get_settings
+
+        lock_timeout_s = get_settings().db_lock_timeout_s
+    started = time.monotonic()
+    wait = _FIRST_WAIT_S
+    logged = False
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            holder = _lock_holder(str(exc))
+            if holder is None and "Could not set lock" not in str(exc):
+                raise
+            waited = time.monotonic() - started
+            if waited >= lock_timeout_s:
+                raise DatabaseLocked(path, waited, holder) from exc
+            if not logged:
+                log.info(
+                    "%s is held by %s; waiting up to %g s", path, holder or "another process", lock_timeout_s
+                )
+                logged = True
+            time.sleep(min(wait * random.uniform(0.5, 1.0), lock_timeout_s - waited))
+            wait = min(wait * 2, _LONGEST_WAIT_S)
+
+
+def _lock_holder(message: str) -> str | None:
+    """The process DuckDB names as holding the file ("python3.11 (PID 123)"), if it names one."""
+    match = _HOLDER.search(message)
+    if match is None:
+        return None
+    return f"{Path(match['program']).name} (PID {match['pid']})"
