@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from acecoder.cli.execute import execute
+from acecoder.cli.imports import import_app
 from acecoder.cli.ingest import ingest
 from acecoder.cli.programs import export_app, pairs, sample, score
 from acecoder.cli.report import report_app
@@ -49,6 +50,7 @@ app.command("execute")(execute)
 app.command("pairs")(pairs)
 app.add_typer(export_app, name="export")
 app.add_typer(report_app, name="report")
+app.add_typer(import_app, name="import")
 app.add_typer(rm_app, name="rm")
 app.add_typer(rl_app, name="rl")
 app.add_typer(synthetic_app, name="synthetic")

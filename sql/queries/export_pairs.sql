@@ -10,4 +10,5 @@ JOIN problems q USING (problem_id)
 JOIN kept k USING (problem_id)
 JOIN programs c ON c.program_id = pr.chosen_program_id
 JOIN programs r ON r.program_id = pr.rejected_program_id
+WHERE NOT coalesce(q.evaluation_only, false)  -- benchmark tasks are never training data
 ORDER BY pr.problem_id, pr.pair_id;

@@ -6,6 +6,7 @@ rates AS (
     SELECT problem_id, avg(pass_rate) AS mean_pass_rate, coalesce(stddev_pop(pass_rate), 0) AS pass_rate_std,
            count(*) AS programs
     FROM pass_rates WHERE executed = kept_tests AND policy <> 'reference'
+      AND problem_id NOT IN (SELECT problem_id FROM problems WHERE evaluation_only)
     GROUP BY problem_id
 ),
 medians AS (SELECT median(mean_pass_rate) AS mean_median, median(pass_rate_std) AS std_median FROM rates)
@@ -15,5 +16,5 @@ FROM problems q
 JOIN kept k USING (problem_id)
 LEFT JOIN rates r USING (problem_id)
 CROSS JOIN medians m
-WHERE q.status = 'kept'
+WHERE q.status = 'kept' AND NOT coalesce(q.evaluation_only, false)  -- benchmark tasks are never RL data
 ORDER BY q.problem_id;

@@ -8,6 +8,8 @@ WITH scored AS (
                               ORDER BY program_id) AS copy
     FROM pass_rates
     WHERE executed = kept_tests
+      -- benchmark tasks (evaluation-only) never give reward-model pairs
+      AND problem_id NOT IN (SELECT problem_id FROM problems WHERE evaluation_only)
 ),
 distinct_programs AS (SELECT * FROM scored WHERE copy = 1),
 candidates AS (
