@@ -35,6 +35,7 @@ from acecoder.llm import (
     extract_code_blocks,
     extract_json,
 )
+from acecoder.llm.body import is_reasoning_model, wire_request
 from acecoder.llm.limits import TokenBucket, estimate_tokens
 from acecoder.llm.retry import backoff_s, retry_after_s
 
@@ -303,17 +304,120 @@ def test_failures_are_not_cached_and_are_retried_by_the_next_run(openai_stub, tm
 
 
 def test_cache_key_depends_on_everything_that_changes_the_reply():
+    def key(request, model="m", endpoint="http://a/v1"):
+        return wire_request(request, model, reasoning=None, extra_body=None).cache_key(endpoint)
+
     base = ask("x", temperature=0.5)
     keys = {
-        base.cache_key("m"),
-        base.cache_key("other-model"),
-        ask("y", temperature=0.5).cache_key("m"),
-        ask("x", temperature=0.6).cache_key("m"),
-        ask("x", temperature=0.5, seed=1).cache_key("m"),
-        ask("x", temperature=0.5, n=2).cache_key("m"),
+        key(base),
+        key(base, model="other-model"),
+        key(base, endpoint="http://b/v1"),
+        key(ask("y", temperature=0.5)),
+        key(ask("x", temperature=0.6)),
+        key(ask("x", temperature=0.5, seed=1)),
+        key(ask("x", temperature=0.5, n=2)),
+        key(ask("x", temperature=0.5, extra_body={"top_k": 20})),
+        wire_request(base, "m", reasoning=None, extra_body={"top_k": 20}).cache_key("http://a/v1"),
     }
-    assert len(keys) == 6
-    assert ask("x", temperature=0.5).cache_key("m") == base.cache_key("m")
+    assert len(keys) == 8  # the same extra option from the request or from the client asks the same thing
+    assert key(ask("x", temperature=0.5)) == key(base)
+
+
+def test_the_endpoint_is_part_of_the_cache_key(openai_stub, tmp_path):
+    with OpenAIStub() as other, Store(tmp_path / "t.duckdb") as store:
+        first = run_one(make_client(openai_stub, store=store), ask("same"))
+        second = run_one(make_client(other, store=store), ask("same"))
+        again = run_one(make_client(other, store=store), ask("same"))
+        stored = [json.loads(r) for (r,) in store.con.execute("SELECT request FROM llm_cache").fetchall()]
+    assert (openai_stub.request_count, other.request_count) == (1, 1)
+    assert not second.cached and again.cached and first.cache_key != second.cache_key
+    assert {r["endpoint"] for r in stored} == {openai_stub.base_url, other.base_url}
+
+
+# -- options sent: extra body, reasoning models, timeouts -------------------------------------------------
+def test_extra_body_options_reach_the_server(openai_stub):
+    client = make_client(openai_stub, extra_body={"top_k": 20, "repetition_penalty": 1.1})
+    guided = {"guided_json": {"type": "object"}, "top_k": 5}
+
+    run_one(client, ask("plain", temperature=0.3))
+    run_one(client, ask("guided", extra_body=guided))
+
+    plain, steered = openai_stub.requests
+    assert plain["top_k"] == 20 and plain["repetition_penalty"] == 1.1 and plain["temperature"] == 0.3
+    assert steered["top_k"] == 5 and steered["guided_json"] == {"type": "object"}  # the request's own win
+    assert steered["repetition_penalty"] == 1.1
+
+
+def test_extra_body_and_reasoning_come_from_settings(monkeypatch):
+    monkeypatch.setenv("ACECODER_LLM_EXTRA_BODY", '{"top_k": 40, "min_p": 0.05}')
+    monkeypatch.setenv("ACECODER_LLM_REASONING", "false")
+    monkeypatch.setenv("ACECODER_LLM_TIMEOUT_PER_TOKEN_S", "0.01")
+    config = LLMConfig.from_settings(Settings(_env_file=None), model="o3-mini")
+    assert config.extra_body == {"top_k": 40, "min_p": 0.05} and config.reasoning is False
+    assert config.request_timeout_s(1000) == pytest.approx(config.timeout_s + 10)
+    with pytest.raises(ValueError, match="extra_body must be a JSON object"):
+        LLMConfig(model="m", extra_body=[1, 2])
+
+
+@pytest.mark.parametrize(
+    "model, reasoning",
+    [
+        ("o1", True),
+        ("o1-mini", True),
+        ("o3-2025-04-16", True),
+        ("o4-mini", True),
+        ("openai/o3-mini", True),
+        ("gpt-5", True),
+        ("gpt-5-mini", True),
+        ("gpt-5.1", True),
+        ("gpt-5-chat-latest", False),
+        ("gpt-4o-mini", False),
+        ("Qwen/Qwen2.5-Coder-7B-Instruct", False),
+        ("ollama", False),
+    ],
+)
+def test_reasoning_models_are_known_by_name(model, reasoning):
+    assert is_reasoning_model(model) is reasoning
+
+
+def test_reasoning_models_get_max_completion_tokens_and_no_sampling_options(openai_stub):
+    request = ask("think", temperature=0.8, top_p=0.9, max_tokens=256, stop=["\n\n"], seed=3)
+    for client in (
+        make_client(openai_stub, model="o4-mini"),
+        make_client(openai_stub, model="my-reasoner", reasoning=True),
+    ):
+        assert run_one(client, request).text == "think"
+    by_name, forced = openai_stub.requests
+    for payload in (by_name, forced):
+        assert payload["max_completion_tokens"] == 256 and payload["seed"] == 3
+        assert not {"max_tokens", "temperature", "top_p", "stop"} & set(payload)
+
+    run_one(make_client(openai_stub, model="o1-lookalike", reasoning=False), request)
+    told_not = openai_stub.requests[-1]
+    assert (told_not["max_tokens"], told_not["temperature"], told_not["stop"]) == (256, 0.8, ["\n\n"])
+
+
+def test_a_parameter_the_model_refuses_is_not_retried(openai_stub):
+    openai_stub.script(
+        status(400, message="Unsupported parameter: 'max_tokens' is not supported with this model.")
+    )
+    client = make_client(openai_stub, model="custom-reasoner")
+
+    failure = run_one(client, ask("x", max_tokens=64))
+
+    assert isinstance(failure, ChatFailure) and failure.status_code == 400 and failure.attempts == 1
+    assert "max_tokens" in failure.reason and openai_stub.request_count == 1
+
+
+def test_the_timeout_grows_with_max_tokens(openai_stub):
+    openai_stub.default = sleep(0.6)
+    client = make_client(openai_stub, timeout_s=0.2, timeout_per_token_s=0.01, max_retries=0)
+
+    long_answer = run_one(client, ask("long", max_tokens=100))  # 0.2 s + 100 x 0.01 s = 1.2 s
+    short_answer = run_one(client, ask("short", max_tokens=10))  # 0.3 s
+
+    assert isinstance(long_answer, ChatResult) and long_answer.text == "long"
+    assert isinstance(short_answer, ChatFailure) and short_answer.reason == "timed out after 0.3s"
 
 
 # -- usage and entry points -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -42,7 +43,22 @@ class Settings(BaseSettings):
     llm_concurrency: int = Field(16, description="Requests in flight at once.")
     llm_requests_per_minute: int | None = Field(None, description="Client-side request rate cap.")
     llm_tokens_per_minute: int | None = Field(None, description="Client-side token rate cap.")
-    llm_timeout_s: float = Field(120.0, description="Timeout of one request.")
+    llm_timeout_s: float = Field(
+        120.0,
+        description="Timeout of one request, plus llm_timeout_per_token_s for each token of its max_tokens.",
+    )
+    llm_timeout_per_token_s: float = Field(
+        0.05, description="Time a request may take for each token its max_tokens allows (20 tokens/s)."
+    )
+    llm_extra_body: dict[str, Any] | None = Field(
+        None,
+        description='Options sent in every request body as they are, as a JSON object (vLLM: {"top_k": 20}).',
+    )
+    llm_reasoning: bool | None = Field(
+        None,
+        description="Whether the model is a reasoning model (max_completion_tokens; no temperature, top_p or "
+        "stop); unset decides by its name (o1, o3, o4-mini, gpt-5).",
+    )
     llm_max_retries: int = Field(4, description="Retries of a retryable failure (429, 5xx, timeout).")
     llm_price_per_million_input: float | None = None
     llm_price_per_million_output: float | None = None

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from acecoder.llm.chat import ChatRequest, ChatResult
+from acecoder.llm.chat import ChatResult
 
 if TYPE_CHECKING:
     from acecoder.core.store import Store
@@ -46,14 +46,13 @@ class ReplyCache:
             )
         return found
 
-    def put(self, request: ChatRequest, result: ChatResult) -> None:
-        """Buffer `result` as the reply to `request`; written when the buffer fills or on `flush()`."""
+    def put(self, request: dict[str, Any], result: ChatResult) -> None:
+        """Buffer `result` as the reply to `request` (the endpoint and the body sent); written when the
+        buffer fills or on `flush()`."""
         self._pending[result.cache_key] = {
             "cache_key": result.cache_key,
             "model": result.model,
-            "request": json.dumps(
-                {"model": result.model, "messages": request.messages, **request.sampling_parameters()}
-            ),
+            "request": json.dumps(request),
             "response": json.dumps({"texts": result.texts, "finish_reasons": result.finish_reasons}),
             "prompt_tokens": result.prompt_tokens,
             "completion_tokens": result.completion_tokens,

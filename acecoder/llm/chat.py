@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from acecoder.core.hashing import content_hash
-
 Message = dict[str, Any]
 
 
@@ -15,7 +13,8 @@ Message = dict[str, Any]
 class ChatRequest:
     """One chat completion to make. `model` None means the client's configured model.
 
-    `n` > 1 asks for that many independent choices of the same prompt.
+    `n` > 1 asks for that many independent choices of the same prompt. `extra_body` holds options the
+    OpenAI API does not define, sent as they are (vLLM's `top_k`, `guided_json`), over the client's own.
     """
 
     messages: list[Message]
@@ -27,6 +26,7 @@ class ChatRequest:
     seed: int | None = None
     stop: list[str] | None = None
     response_format: dict[str, Any] | None = None
+    extra_body: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if not self.messages:
@@ -42,7 +42,8 @@ class ChatRequest:
         return cls(messages=messages, **parameters)
 
     def sampling_parameters(self) -> dict[str, Any]:
-        """The parameters that change the reply, without the unset ones (what the server and the cache key get)."""
+        """The OpenAI parameters that change the reply, without the unset ones (`body.wire_request` adapts
+        them to the model)."""
         parameters = {
             "temperature": self.temperature,
             "top_p": self.top_p,
@@ -53,10 +54,6 @@ class ChatRequest:
             "response_format": self.response_format,
         }
         return {name: value for name, value in parameters.items() if value is not None}
-
-    def cache_key(self, model: str) -> str:
-        """The content hash that identifies this request's reply when sent to `model`."""
-        return content_hash(model, self.messages, self.sampling_parameters())
 
     def prompt_chars(self) -> int:
         return sum(len(str(message.get("content") or "")) for message in self.messages)

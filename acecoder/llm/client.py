@@ -10,9 +10,10 @@ Retries are our own loop around `AsyncOpenAI(max_retries=0)` rather than the SDK
 409 and every 5xx and obeys an `x-should-retry` header, its backoff constants cannot be configured, and its
 retries would bypass our rate limiter and never show in the usage meter.
 
-Requests go through the SDK's documented low-level `post` with the body we build, and the reply body is read
-by `acecoder.llm.wire`: the typed `chat.completions.create` spends a fifth of the client's CPU converting
-its arguments, and its response models would hide a malformed body.
+Requests go through the SDK's typed `chat.completions.create`, with the options adapted to the model and
+the configured extra body options (`acecoder.llm.body`), and a timeout that grows with `max_tokens`. Its
+raw response is read by `acecoder.llm.wire` rather than parsed into the SDK's models, which would hide a
+malformed body. A reply is cached under the endpoint and the whole body sent.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import httpx2
 import openai
 from tqdm import tqdm
 
+from acecoder.llm.body import WireRequest, wire_request
 from acecoder.llm.cache import ReplyCache
 from acecoder.llm.chat import ChatFailure, ChatRequest, ChatResult
 from acecoder.llm.config import LLMConfig
@@ -89,6 +91,7 @@ class LLMClient:
         self._use_n = config.use_n
         # Built now so that a missing API key shows at once; bound to the first loop that uses it.
         self._resources: _LoopResources | None = self._new_resources()
+        self.endpoint = str(self._resources.openai.base_url).rstrip("/")
 
     # -- public API -----------------------------------------------------------------------------------
     async def complete(self, request: ChatRequest) -> ChatResult:
@@ -104,11 +107,13 @@ class LLMClient:
         """The outcome of each request, in input order. A request that fails (after its retries) becomes a
         `ChatFailure` and leaves the others alone; identical requests are sent once."""
         requests = list(requests)
-        keys = [request.cache_key(self._model(request)) for request in requests]
+        wires = [self._wire(request) for request in requests]
+        keys = [wire.cache_key(self.endpoint) for wire in wires]
         outcomes: dict[str, ChatResult | ChatFailure] = self._cache.get_many(keys) if self._cache else {}
         hits = sum(key in outcomes for key in keys)
         self.meter.cache_hits += hits
         to_send = {key: request for key, request in zip(keys, requests, strict=True) if key not in outcomes}
+        bodies = {key: wire.body() for key, wire in zip(keys, wires, strict=True) if key in to_send}
         copies = Counter(keys)
 
         with tqdm(
@@ -119,7 +124,7 @@ class LLMClient:
                 outcome = await self._outcome(request, key)
                 outcomes[key] = outcome
                 if self._cache is not None and isinstance(outcome, ChatResult):
-                    self._cache.put(request, outcome)
+                    self._cache.put({"endpoint": self.endpoint, **bodies[key]}, outcome)
                 bar.update(copies[key])
 
             try:
@@ -163,6 +168,11 @@ class LLMClient:
 
     def _model(self, request: ChatRequest) -> str:
         return request.model or self.config.model
+
+    def _wire(self, request: ChatRequest) -> WireRequest:
+        return wire_request(
+            request, self._model(request), reasoning=self.config.reasoning, extra_body=self.config.extra_body
+        )
 
     def _new_resources(self) -> _LoopResources:
         config = self.config
@@ -278,6 +288,8 @@ class LLMClient:
         """One request to the server, retried while it fails in a way that may pass."""
         resources = self._bound_resources()
         config = self.config
+        wire = wire_request(request, model, reasoning=config.reasoning, extra_body=config.extra_body)
+        timeout_s = config.request_timeout_s(wire.max_tokens)
         attempt = 0
         while True:
             attempt += 1
@@ -285,10 +297,8 @@ class LLMClient:
                 async with resources.slots:
                     await self._limits.acquire(request)
                     self.meter.requests += 1
-                    raw = await resources.openai.post(
-                        "/chat/completions",
-                        cast_to=httpx2.Response,
-                        body={"model": model, "messages": request.messages, **request.sampling_parameters()},
+                    raw = await resources.openai.chat.completions.with_raw_response.create(
+                        **wire.options, extra_body=wire.extra_body or None, timeout=timeout_s
                     )
                 reply = read_reply(raw.content)
             except MalformedReply as exc:
@@ -296,7 +306,7 @@ class LLMClient:
             except openai.APIError as exc:
                 status_code = getattr(exc, "status_code", None)
                 if not is_retryable(exc) or attempt > config.max_retries:
-                    raise _GaveUp(_describe(exc, config.timeout_s), attempt, status_code) from None
+                    raise _GaveUp(_describe(exc, timeout_s), attempt, status_code) from None
                 delay_s = delay_before_retry(
                     exc,
                     attempt - 1,
@@ -310,7 +320,7 @@ class LLMClient:
                     delay_s,
                     attempt,
                     config.max_retries,
-                    _describe(exc, config.timeout_s),
+                    _describe(exc, timeout_s),
                 )
                 await asyncio.sleep(delay_s)
             else:
