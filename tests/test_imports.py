@@ -215,7 +215,7 @@ def test_entry_point_sources_in_order():
 
 def _kept_problem_with_programs(store, problem_id: str, evaluation_only: bool):
     from acecoder.core.hashing import content_hash
-    from acecoder.stages.imports.common import problem_row, program_row, test_row
+    from acecoder.stages.imports.common import problem_row, program_row, stored_test_row
 
     problem = problem_row(
         problem_id=problem_id,
@@ -228,7 +228,7 @@ def _kept_problem_with_programs(store, problem_id: str, evaluation_only: bool):
         evaluation_only=evaluation_only,
         status="kept",
     )
-    tests = [test_row(problem_id, i, f"assert f({i}) == {i}", "llm") for i in range(5)]
+    tests = [stored_test_row(problem_id, i, f"assert f({i}) == {i}", "llm") for i in range(5)]
     programs = [
         program_row(problem_id, f"def f(x):\n    return x if x < {k} else -1", "m", k) for k in (5, 1)
     ]

@@ -26,10 +26,21 @@ def tests(db: DbOption = None) -> None:
 
 @report_app.command("quality")
 def quality(
-    out: Annotated[Path, typer.Option("--out", help="Folder for quality.json and quality.png.")] = Path("data/reports"),
-    min_tests: Annotated[int, typer.Option("--min-tests", help="A problem counts for a suite with this many tests.")] = 5,
-    label: Annotated[str, typer.Option("--label", help="Ground truth: plus (base where none) or base.")] = "plus",
-    run_tests: Annotated[bool, typer.Option("--run-tests/--no-run-tests", help="First run labelled programs on the tests they lack.")] = True,
+    out: Annotated[Path, typer.Option("--out", help="Folder for quality.json and quality.png.")] = Path(
+        "data/reports"
+    ),
+    min_tests: Annotated[
+        int, typer.Option("--min-tests", help="A problem counts for a suite with this many tests.")
+    ] = 5,
+    label: Annotated[
+        str, typer.Option("--label", help="Ground truth: plus (base where none) or base.")
+    ] = "plus",
+    run_tests: Annotated[
+        bool,
+        typer.Option(
+            "--run-tests/--no-run-tests", help="First run labelled programs on the tests they lack."
+        ),
+    ] = True,
     db: DbOption = None,
 ) -> None:
     """How right the tests are: TPR, TNR, false acceptance and rejection rates, precision, pass-rate error and
@@ -46,11 +57,27 @@ def quality(
 
 
 def print_quality(report) -> None:
-    columns = ["suite", "programs", "tpr", "tnr", "far", "frr", "precision", "f1", "pass_rate_mae",
-               "pair_label_precision", "pair_order_precision", "gold_false_negatives", "tests_per_problem", "problems"]
+    columns = [
+        "suite",
+        "programs",
+        "tpr",
+        "tnr",
+        "far",
+        "frr",
+        "precision",
+        "f1",
+        "pass_rate_mae",
+        "pair_label_precision",
+        "pair_order_precision",
+        "gold_false_negatives",
+        "tests_per_problem",
+        "problems",
+    ]
     frame = report.frame()
     if frame.height == 0:
-        typer.echo("no labelled programs: import a benchmark, its samples and run `acecoder import labels` first")
+        typer.echo(
+            "no labelled programs: import a benchmark, its samples and run `acecoder import labels` first"
+        )
         return
     print_frame(frame.select([c for c in columns if c in frame.columns]), "test suites against ground truth")
     for suite, worst in report.worst.items():

@@ -20,7 +20,7 @@ from acecoder.stages.imports.common import (
     need,
     problem_row,
     program_row,
-    test_row,
+    stored_test_row,
 )
 from acecoder.stages.imports.entry_points import infer_entry_point
 from acecoder.stages.synth.validate import check_tests
@@ -84,6 +84,6 @@ def import_acecode_row(batch, where: str, row: dict[str, Any], dataset: str, rep
             metadata={"source": row.get("source")},
         )
     )
-    batch.tests.extend(test_row(problem_id, idx, code, "llm") for idx, code in enumerate(checked.kept))
+    batch.tests.extend(stored_test_row(problem_id, idx, code, "llm") for idx, code in enumerate(checked.kept))
     batch.programs.extend(programs)
     batch.row_done()

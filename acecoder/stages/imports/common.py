@@ -140,7 +140,7 @@ def problem_row(
     }
 
 
-def test_row(problem_id: str, idx: int, code: str, origin: str) -> dict[str, Any]:
+def stored_test_row(problem_id: str, idx: int, code: str, origin: str) -> dict[str, Any]:
     return {
         "test_id": content_hash(problem_id, code),
         "problem_id": problem_id,

@@ -10,7 +10,14 @@ from pathlib import Path
 
 from acecoder.core.store import Store
 from acecoder.stages.imports import acecode, benchmark_tasks, llm_tests, samples
-from acecoder.stages.imports.common import BadRow, Batch, ImportFileError, ImportReport, json_rows, test_row
+from acecoder.stages.imports.common import (
+    BadRow,
+    Batch,
+    ImportFileError,
+    ImportReport,
+    json_rows,
+    stored_test_row,
+)
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +210,7 @@ def add_inferred_tests(
             for reason in (r for _, r in outcome.dropped):
                 report.drop(reason.split(":")[0])
             batch.tests += [
-                test_row(outcome.source_id, 1000 + i, code, "inferred")
+                stored_test_row(outcome.source_id, 1000 + i, code, "inferred")
                 for i, code in enumerate(outcome.tests)
             ]
         batch.flush()

@@ -14,7 +14,7 @@ import builtins
 import re
 from typing import Any
 
-from acecoder.stages.imports.common import BadRow, ImportReport, need, test_row
+from acecoder.stages.imports.common import BadRow, ImportReport, need, stored_test_row
 
 _ASSERT_START = re.compile(r"(?m)^assert\b")
 _CHECKED_ENTRY = re.compile(r"#\s*check the correctness of\s+([A-Za-z_]\w*)")
@@ -147,5 +147,5 @@ def import_llm_tests_row(
         return
     problem_id, entry_point = match
     for idx, code in enumerate(tests_of_row(row, entry_point, report)):
-        batch.tests.append(test_row(problem_id, idx, code, "llm"))
+        batch.tests.append(stored_test_row(problem_id, idx, code, "llm"))
     batch.row_done()
