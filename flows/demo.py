@@ -4,6 +4,7 @@ A second run reuses the database and adds nothing (and keeps the reward model tr
 
 from __future__ import annotations
 
+import argparse
 import os
 import time
 from pathlib import Path
@@ -18,7 +19,19 @@ DEMO_RM_EPOCHS = 0.2
 DEMO_RM_DIR = Path("runs/reward-model/demo")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="The whole pipeline on the seed corpus (make demo).")
+    parser.add_argument("--limit", type=int, help="first N seed functions only (default: all 120)")
+    parser.add_argument("--n", type=int, help="programs sampled per problem (default: the sample stage's)")
+    parser.add_argument(
+        "--rerank-tasks", type=int, help="first N bundled HumanEval tasks reranked (default: 40)"
+    )
+    args = parser.parse_args(argv)
+    sizes = {
+        name: value
+        for name, value in (("limit", args.limit), ("n", args.n), ("rerank_tasks", args.rerank_tasks))
+        if value is not None
+    }
     # Prefect's local mode starts a temporary API server and gives it 20 s by default: too little on a busy
     # 2-core machine during the first run's imports.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
@@ -29,7 +42,9 @@ def main() -> None:
     console = Console()
     started = time.perf_counter()
     # A fifth of an epoch keeps the demo within its time on 2 cores; `make rm-train` trains the whole epoch.
-    results = pipeline(source="seed", reward_model_epochs=DEMO_RM_EPOCHS, reward_model_out=DEMO_RM_DIR)
+    results = pipeline(
+        source="seed", reward_model_epochs=DEMO_RM_EPOCHS, reward_model_out=DEMO_RM_DIR, **sizes
+    )
     seconds = time.perf_counter() - started
     with open_store() as store:
         print_frame(store.frame("status_counts"), f"acecoder store: {store.path}")
