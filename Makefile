@@ -60,8 +60,9 @@ rl: setup  ## GRPO with sandbox rewards: a CPU demonstration (tiny random model)
 ablation: setup  ## the SFT/RL ablation on synthetic functions: a CPU demonstration unless ABLATION_ARGS has --base-model
 	$(BIN)/python -m flows.ablation $(ABLATION_ARGS)
 
-bench: setup  ## benchmarks (figures printed, not pass/fail)
-	$(BIN)/python bench/ingest.py
+BENCH ?= quick
+bench: setup  ## every benchmark under bench/ at quick sizes (BENCH=full for the full sizes); figures in bench/README.md
+	$(BIN)/python bench/run.py $(if $(filter full,$(BENCH)),--full)
 
 lint: setup
 	$(BIN)/ruff check .

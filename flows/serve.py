@@ -1,25 +1,38 @@
 """Serve the flows from this process with their schedules (`make serve`): no work pool needed.
 
-Runs until interrupted; needs PREFECT_API_URL pointing at a Prefect server (`make server`).
+The deployments are the ones `flows/prefect.yaml` declares (names, descriptions, parameters, schedules), so
+`make serve` and `make deploy` offer the same set. Runs until interrupted; needs PREFECT_API_URL pointing at a
+Prefect server (`make server`).
 """
 
 from __future__ import annotations
 
-from prefect import serve
+from pathlib import Path
 
-from flows.stages import filter_flow, ingest_flow, pairs_flow, pipeline, sample_flow, score_flow, synth_flow
+from prefect import serve
+from prefect.flows import load_flow_from_entrypoint
+
+SPEC = Path(__file__).resolve().parent / "prefect.yaml"
 
 
 def deployments():
-    return [
-        synth_flow.to_deployment(name="nightly-synth", cron="0 1 * * *", parameters={"backend": "inferred"}),
-        filter_flow.to_deployment(name="nightly-filter", cron="0 3 * * *"),
-        sample_flow.to_deployment(name="nightly-sample", cron="0 4 * * *"),
-        score_flow.to_deployment(name="nightly-score", cron="30 4 * * *"),
-        pairs_flow.to_deployment(name="nightly-pairs", cron="0 6 * * *"),
-        ingest_flow.to_deployment(name="ingest"),
-        pipeline.to_deployment(name="pipeline"),
-    ]
+    import yaml
+
+    spec = yaml.safe_load(SPEC.read_text())
+    root = SPEC.parent.parent
+    served = []
+    for deployment in spec["deployments"]:
+        flow = load_flow_from_entrypoint(str(root / deployment["entrypoint"]))
+        crons = [schedule["cron"] for schedule in deployment.get("schedules") or []]
+        served.append(
+            flow.to_deployment(
+                name=deployment["name"],
+                description=deployment.get("description"),
+                parameters=deployment.get("parameters") or {},
+                cron=crons[0] if crons else None,
+            )
+        )
+    return served
 
 
 if __name__ == "__main__":

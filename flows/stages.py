@@ -1,8 +1,9 @@
 """Prefect flows: one per stage, and `pipeline`, which runs them in order as subflows.
 
-A flow adds orchestration only: it lists the pending work, fans batches out to the task runner, and writes
-each batch's results from its own thread as they arrive (one DuckDB writer), so a killed run resumes where
-it stopped. Parameters default to the offline backends; nothing needs configuring.
+A flow adds orchestration only. Each calls its stage's driver (the one the CLI and the Python API call),
+handing it `PrefectBatches` so that the sandbox batches run as tasks on the flow's task runner while the
+driver writes each batch from the flow's own thread as it completes (one DuckDB writer); a killed run resumes
+where it stopped. Parameters take their defaults from the stages' configs; nothing needs configuring.
 """
 
 from dataclasses import asdict
@@ -12,165 +13,134 @@ from prefect import flow, get_run_logger, runtime
 
 from acecoder.core.store import open_store
 from acecoder.rerank.compare import DEMO_SAMPLES
-from acecoder.stages.filter import FilterConfig, FilterReport
+from acecoder.stages.export import DEFAULT_EXPORT
+from acecoder.stages.filter import FilterConfig, filter_problems
 from acecoder.stages.ingest import IngestConfig
-from acecoder.stages.pairs import PairRule
+from acecoder.stages.pairs import DEFAULT_HISTOGRAM, PairRule
 from acecoder.stages.sample import SampleConfig
-from acecoder.stages.score import ScoreReport
+from acecoder.stages.score import ScoreConfig, score_programs
 from acecoder.stages.synth.config import SynthConfig
-from acecoder.stages.synth.stage import INFERRED_VERSION, pending_sources
+from acecoder.stages.synth.stage import synthesize
 from flows import tasks
 from flows.artifacts import publish_summary
-from flows.runners import make_task_runner
+from flows.runners import PrefectBatches, make_task_runner
 
 
 def _flow_run_id() -> str | None:
     return runtime.flow_run.id
 
 
-def _batches(frame_or_list, size: int):
-    for start in range(0, len(frame_or_list), size):
-        yield frame_or_list[start : start + size]
-
-
 @flow(name="ingest", log_prints=True)
 def ingest_flow(
-    source: str = "seed", db: Path | None = None, limit: int | None = None, near_dup_threshold: float = 0.85
+    source: str = "seed",
+    db: Path | None = None,
+    limit: int | None = IngestConfig.limit,
+    near_dup_threshold: float = IngestConfig.near_dup_threshold,
 ) -> dict:
+    """Read SOURCE (the bundled seed corpus, a file, a folder or a Hub dataset id) into `sources`."""
     with open_store(db) as store:
         report = tasks.ingest_task(
             store, source, IngestConfig(limit=limit, near_dup_threshold=near_dup_threshold), _flow_run_id()
         )
-    get_run_logger().info(
-        "ingest: %s read, %s inserted, %s contaminated", report.read, report.inserted, report.contaminated
-    )
     return report.as_dict()
 
 
 @flow(name="synth", log_prints=True)
 def synth_flow(
     db: Path | None = None,
-    backend: str = "inferred",
-    model: str | None = None,
-    limit: int | None = None,
-    batch_size: int = 32,
-    max_tests: int = 20,
-    seed: int = 0,
+    backend: str = SynthConfig.backend,
+    model: str | None = SynthConfig.model,
+    limit: int | None = SynthConfig.limit,
+    batch_size: int = SynthConfig.batch_size,
+    max_tests: int = SynthConfig.max_tests,
+    seed: int = SynthConfig.seed,
 ) -> dict:
-    config = SynthConfig(backend=backend, model=model, limit=limit, max_tests=max_tests, seed=seed)
-    logger = get_run_logger()
+    """Questions and tests for every clean source that has none from this backend yet; the inferred
+    backend's batches run as tasks on the flow's task runner."""
+    config = SynthConfig(
+        backend=backend, model=model, limit=limit, batch_size=batch_size, max_tests=max_tests, seed=seed
+    )
     with open_store(db) as store:
-        report, rows = pending_sources(store, config)
-        if report.note:
-            logger.warning(report.note)
-        if report.backend == "llm":
-            return asdict(tasks.synth_llm_task(store, config, _flow_run_id()))
-        if not rows:
-            return asdict(report)
-        with store.tracked_run("synth", {"backend": "inferred", **asdict(config)}, _flow_run_id()) as (
-            run_id,
-            m,
-        ):
-            report.run_id = run_id
-            futures = [
-                tasks.infer_tests_task.submit(batch, max_tests, config.inputs_per_problem, seed)
-                for batch in _batches(rows, batch_size)
-            ]
-            for future in futures:
-                outcomes = future.result()
-                tasks.store_problems_task(
-                    store, outcomes, [INFERRED_VERSION] * len(outcomes), "inferred", None, run_id, report
-                )
-            m.update({k: v for k, v in asdict(report).items() if k != "dry_run_prompt"})
-    logger.info("synth: %s problems, %s tests, %s failed", report.problems, report.tests, report.failed)
+        report = synthesize(
+            store, config, runner=PrefectBatches(tasks.infer_tests_batch), flow_run_id=_flow_run_id()
+        )
     return asdict(report)
 
 
 @flow(name="filter", log_prints=True)
 def filter_flow(
     db: Path | None = None,
-    min_tests: int = 5,
-    mutants: int = 20,
-    batch_size: int = 32,
-    limit: int | None = None,
+    min_tests: int = FilterConfig.min_tests,
+    mutants: int = FilterConfig.mutants_per_problem,
+    reference_model: str | None = FilterConfig.reference_model,
+    batch_size: int = FilterConfig.batch_size,
+    limit: int | None = FilterConfig.limit,
 ) -> dict:
+    """Keep the tests a reference passes twice, drop problems with too few, and measure test strength; each
+    batch runs as a task on the flow's task runner."""
     config = FilterConfig(
-        min_tests=min_tests, mutants_per_problem=mutants, batch_size=batch_size, limit=limit
+        min_tests=min_tests,
+        mutants_per_problem=mutants,
+        reference_model=reference_model,
+        batch_size=batch_size,
+        limit=limit,
     )
-    report = FilterReport()
     with open_store(db) as store:
-        todo = store.frame("filter_pending", limit=limit)
-        if todo.height == 0:
-            return asdict(report)
-        with store.tracked_run("filter", asdict(config), _flow_run_id()) as (run_id, metrics):
-            report.run_id = run_id
-            futures = []
-            for batch in _batches(todo, batch_size):
-                tests = store.frame("problem_tests", staged=batch.select("problem_id"))
-                futures.append(tasks.filter_batch_task.submit(batch, tests, config, run_id))
-            scores = []
-            for future in futures:
-                rows = future.result()
-                tasks.store_filter_task(store, rows, run_id)
-                report.add_batch(rows)
-                scores += [p["mutation_score"] for p in rows["problems"] if p["mutation_score"] is not None]
-            report.mean_mutation_score = sum(scores) / len(scores) if scores else None
-            metrics.update(asdict(report))
-    get_run_logger().info("filter: %s kept, %s dropped", report.kept, report.dropped)
+        report = filter_problems(
+            store,
+            config,
+            runner=PrefectBatches(tasks.filter_batch),
+            progress=False,
+            flow_run_id=_flow_run_id(),
+        )
     return asdict(report)
 
 
 @flow(name="sample", log_prints=True)
 def sample_flow(
     db: Path | None = None,
-    policy: str = "mutants",
-    model: str | None = None,
-    n: int = 16,
-    limit: int | None = None,
-    seed: int = 0,
+    policy: str = SampleConfig.policy,
+    model: str | None = SampleConfig.model,
+    n: int = SampleConfig.n,
+    batch_size: int = SampleConfig.batch_size,
+    limit: int | None = SampleConfig.limit,
+    seed: int = SampleConfig.seed,
 ) -> dict:
+    """N programs for every kept problem not yet sampled by this policy."""
+    config = SampleConfig(policy=policy, model=model, n=n, batch_size=batch_size, limit=limit, seed=seed)
     with open_store(db) as store:
-        report = tasks.sample_task(
-            store, SampleConfig(policy=policy, model=model, n=n, limit=limit, seed=seed), _flow_run_id()
-        )
-    get_run_logger().info("sample: %s programs for %s problems", report.programs, report.problems)
+        report = tasks.sample_task(store, config, _flow_run_id())
     return asdict(report)
 
 
 @flow(name="score", log_prints=True)
-def score_flow(db: Path | None = None, batch_size: int = 128, limit: int | None = None) -> dict:
-    report = ScoreReport()
+def score_flow(
+    db: Path | None = None, batch_size: int = ScoreConfig.batch_size, limit: int | None = ScoreConfig.limit
+) -> dict:
+    """Every unscored program against its problem's kept tests; each batch runs as a task."""
     with open_store(db) as store:
-        todo = store.frame("score_pending", limit=limit)
-        if todo.height == 0:
-            return asdict(report)
-        with store.tracked_run("score", {"batch_size": batch_size, "limit": limit}, _flow_run_id()) as (
-            run_id,
-            m,
-        ):
-            report.run_id = run_id
-            futures = []
-            for batch in _batches(todo, batch_size):
-                tests = store.frame("kept_tests", staged=batch.select("problem_id").unique())
-                futures.append(tasks.score_batch_task.submit(batch, tests, run_id))
-            for future, batch in zip(futures, _batches(todo, batch_size), strict=True):
-                report.executions += tasks.store_scores_task(store, future.result())
-                report.programs += len(batch)
-            m.update(asdict(report))
-    get_run_logger().info("score: %s programs, %s executions", report.programs, report.executions)
+        report = score_programs(
+            store,
+            ScoreConfig(batch_size=batch_size, limit=limit),
+            runner=PrefectBatches(tasks.score_batch),
+            progress=False,
+            flow_run_id=_flow_run_id(),
+        )
     return asdict(report)
 
 
 @flow(name="pairs", log_prints=True)
 def pairs_flow(
     db: Path | None = None,
-    min_chosen: float = 0.8,
-    min_gap: float = 0.4,
-    min_rejected: float = 0.0,
-    max_per_problem: int = 16,
-    export: Path | None = Path("data/export/pairs"),
-    histogram: Path = Path("data/reports/pass_rates.png"),
+    min_chosen: float = PairRule.min_chosen,
+    min_gap: float = PairRule.min_gap,
+    min_rejected: float = PairRule.min_rejected,
+    max_per_problem: int = PairRule.max_per_problem,
+    export: Path | None = DEFAULT_EXPORT,
+    histogram: Path = DEFAULT_HISTOGRAM,
 ) -> dict:
+    """Pairs by AceCoder's rule from everything scored so far, the pass-rate histogram, and the reward-model
+    export."""
     from acecoder.stages.export import export_reward_pairs
 
     rule = PairRule(
@@ -180,7 +150,6 @@ def pairs_flow(
         report = tasks.pairs_task(store, rule, histogram, _flow_run_id())
         if export is not None and report.summary.get("pairs"):
             export_reward_pairs(store, export)
-    get_run_logger().info("pairs: %s new, %s in all", report.new_pairs, report.summary.get("pairs"))
     return asdict(report)
 
 
@@ -246,9 +215,9 @@ def pipeline(
     source: str = "seed",
     db: Path | None = None,
     synth_backend: str = "inferred",
-    sample_policy: str = "mutants",
-    n: int = 16,
-    min_tests: int = 5,
+    sample_policy: str = SampleConfig.policy,
+    n: int = SampleConfig.n,
+    min_tests: int = FilterConfig.min_tests,
     limit: int | None = None,
     reward_model: bool = True,
     reward_model_base: str | None = None,
@@ -275,7 +244,7 @@ def pipeline(
         "pairs": pairs_flow(db=db),
     }
     with open_store(db) as store:
-        publish_summary(store, Path("data/reports/pass_rates.png"))
+        publish_summary(store, DEFAULT_HISTOGRAM)
     model_dir = None
     if reward_model:
         if results["pairs"]["summary"].get("pairs"):

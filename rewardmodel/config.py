@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from acecoder.core.config import setting
+from acecoder.core.presets import lookup, resolve
+
 if TYPE_CHECKING:
     from trl import RewardConfig
 
@@ -94,22 +97,33 @@ class RMConfig:
         default_factory=default_pairs
     )  # DuckDB file, or a folder exported by `acecoder export pairs`
     out: Path | None = None  # default: runs/reward-model/<model name>-<preset>
-    preset: PresetName = "cpu-small"
-    eval_fraction: float = 0.1  # share of problems held out (the split is by problem, never by pair)
-    split_seed: int = 0
-    seed: int = 42  # head initialisation and data order
-    truncation: TruncationPolicy = "program"  # for pairs longer than max_length; either way they are counted
+    preset: PresetName = setting(
+        "cpu-small",
+        "cpu-small: 1 epoch, lr 5e-5, 8 pairs per step, 512 tokens (a small encoder on CPU). acecoder: "
+        "AceCoder's recipe: 1 epoch, lr 1e-5, cosine, 10% warmup, 128 pairs per step, 2048 tokens, bf16 and "
+        "gradient checkpointing on GPU.",
+    )
+    eval_fraction: float = setting(
+        0.1, "Share of problems held out for evaluation (all pairs of a problem go to one side)."
+    )
+    split_seed: int = setting(0, "Seed of the train / held-out split.")
+    seed: int = setting(42, "Seed of the head's initialisation and the data order.")
+    truncation: TruncationPolicy = setting(
+        "program",
+        "Pairs longer than --max-length: `program` cuts the end of the code (prompt, response text and closing "
+        "fence kept); `drop` leaves them out. Either way they are counted.",
+    )
     max_length: int | None = None
     epochs: float | None = None
     learning_rate: float | None = None
     per_device_batch_size: int | None = None
     effective_batch_size: int | None = None
-    lora: bool = False
-    lora_r: int = 16
-    lora_alpha: int = 32
+    lora: bool = setting(False, "Train LoRA adapters (and the head) instead of all weights.")
+    lora_r: int = setting(16, "LoRA rank.")
+    lora_alpha: int = setting(32, "LoRA alpha.")
     lora_dropout: float = 0.05
     report_to: list[str] = field(default_factory=lambda: ["none"])  # tensorboard, wandb, ...
-    score_batch_size: int = 16  # sequences per forward pass when scoring (evaluation)
+    score_batch_size: int = setting(16, "Sequences per forward pass in the final evaluation.")
     db: Path | None = (
         None  # where the `runs` row goes; default: `pairs` when it is a DuckDB file, else ACECODER_DB
     )
@@ -119,8 +133,7 @@ class RMConfig:
         self.pairs = Path(self.pairs)
         self.out = Path(self.out) if self.out is not None else None
         self.db = Path(self.db) if self.db is not None else None
-        if self.preset not in PRESETS:
-            raise ValueError(f"unknown preset {self.preset!r}; choose one of {', '.join(PRESETS)}")
+        lookup(PRESETS, self.preset, "reward-model")
         if self.truncation not in get_args(TruncationPolicy):
             raise ValueError(
                 f"unknown truncation policy {self.truncation!r}; choose one of "
@@ -131,7 +144,8 @@ class RMConfig:
 
     @property
     def training_preset(self) -> TrainingPreset:
-        return PRESETS[self.preset]
+        """The preset with this run's own settings in place of its values."""
+        return resolve(lookup(PRESETS, self.preset, "reward-model"), self)
 
     @property
     def output_dir(self) -> Path:
@@ -142,11 +156,6 @@ class RMConfig:
     @property
     def runs_db(self) -> Path:
         return runs_database(self.pairs, self.db)
-
-    def setting(self, name: str) -> Any:
-        """This run's value of a preset setting: the RMConfig field when set, else the preset's."""
-        own = getattr(self, name, None)
-        return own if own is not None else getattr(self.training_preset, name)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(self).items()}
@@ -177,8 +186,8 @@ def world_size() -> int:
 
 
 def gradient_accumulation_steps(config: RMConfig, processes: int) -> int:
-    per_step = config.setting("per_device_batch_size") * processes
-    return max(1, round(config.setting("effective_batch_size") / per_step))
+    per_step = config.training_preset.per_device_batch_size * processes
+    return max(1, round(config.training_preset.effective_batch_size / per_step))
 
 
 def checkpointing_field(arguments_class: type) -> str:
@@ -193,12 +202,12 @@ def reward_config(config: RMConfig, max_length: int, on_gpu: bool, has_eval: boo
     preset = config.training_preset
     values: dict[str, Any] = {
         "output_dir": str(config.output_dir),
-        "num_train_epochs": config.setting("epochs"),
-        "learning_rate": config.setting("learning_rate"),
+        "num_train_epochs": config.training_preset.epochs,
+        "learning_rate": config.training_preset.learning_rate,
         "lr_scheduler_type": preset.lr_scheduler,
         "warmup_steps": preset.warmup_ratio,  # a float below 1 is a share of the total steps
-        "per_device_train_batch_size": config.setting("per_device_batch_size"),
-        "per_device_eval_batch_size": config.setting("per_device_batch_size"),
+        "per_device_train_batch_size": config.training_preset.per_device_batch_size,
+        "per_device_eval_batch_size": config.training_preset.per_device_batch_size,
         "gradient_accumulation_steps": gradient_accumulation_steps(config, world_size()),
         # Pairs arrive already fitted to max_length, so TRL's filter (which drops longer pairs) removes nothing.
         "max_length": max_length,

@@ -44,7 +44,7 @@ class TrainResult:
 
 def resolve_max_length(config: RMConfig) -> int:
     """The run's max length, never beyond what the model's position embeddings allow (512 for MiniLM)."""
-    wanted = config.setting("max_length")
+    wanted = config.training_preset.max_length
     limit = max_positions(config.model)
     return min(wanted, limit) if limit else wanted
 
@@ -101,7 +101,7 @@ def train(config: RMConfig, flow_run_id: str | None = None, reuse: bool = False)
     fingerprint = training_fingerprint(config, pairs_fingerprint(pairs))
     if reuse and (previous := already_trained(config, fingerprint)) is not None:
         log.info("%s was trained on these pairs with these settings: kept", config.output_dir)
-        print(previous.accuracy_line)
+        log.info(previous.accuracy_line)
         return previous
     train_pairs, held_out = split_by_problem(pairs, config.eval_fraction, config.split_seed)
     tokenizer = load_tokenizer(config.model)
@@ -175,5 +175,5 @@ def train(config: RMConfig, flow_run_id: str | None = None, reuse: bool = False)
         metrics.update(
             data | result.train_metrics | flat_metrics(result.eval_results) | {"output_dir": str(out)}
         )
-    print(result.accuracy_line)
+    log.info(result.accuracy_line)
     return result

@@ -41,7 +41,7 @@ def test_equivalent_mutants_of_a_slow_reference_are_not_killed_by_the_clock():
         }
     )
     with SandboxPool(workers=2, limits=Limits()) as pool:
-        rows = filter_batch(problems, tests, pool, FilterConfig(mutants_per_problem=20), "run")
+        rows = filter_batch(problems, tests, FilterConfig(mutants_per_problem=20), "run", pool=pool)
     (problem,) = rows["problems"]
     assert problem["status"] == "kept"
     assert problem["mutation_score"] == pytest.approx(3 / 7)  # with a fixed 1 s for all tests: 6 / 7

@@ -13,7 +13,7 @@ from acecoder.stages.filter import FilterConfig, filter_problems
 from acecoder.stages.ingest import ingest
 from acecoder.stages.pairs import make_pairs
 from acecoder.stages.sample import SampleConfig, mutant_programs, sample_programs
-from acecoder.stages.score import score_programs
+from acecoder.stages.score import ScoreConfig, score_programs
 from acecoder.stages.synth.config import SynthConfig
 from acecoder.stages.synth.stage import synthesize
 
@@ -81,7 +81,7 @@ def test_mutants_policy_scores_and_pairs_end_to_end(kept, pool, tmp_path):
     report = sample_programs(kept, SampleConfig(policy="mutants", n=12))
     assert report.problems == 4 and report.programs >= 30  # 12 asked per problem, fewer where mutants run out
     assert sample_programs(kept, SampleConfig(policy="mutants", n=12)).programs == 0  # nothing twice
-    scored = score_programs(kept, pool=pool, batch_size=16, progress=False)
+    scored = score_programs(kept, ScoreConfig(batch_size=16), pool=pool, progress=False)
     assert scored.programs == report.programs  # the references were scored by filtering already
     rates = kept.con.sql("SELECT policy, pass_rate FROM pass_rates WHERE executed = kept_tests").pl()
     assert rates.filter(pl.col("policy") == "reference")["pass_rate"].to_list() == [1.0] * 4
@@ -147,7 +147,7 @@ def test_scoring_limits_each_test_by_the_references_time(kept):
     limits = Limits(timeout_s=4.0, program_timeout_s=60.0, reference_factor=4.0, reference_floor_s=0.3)
     with SandboxPool(workers=1, limits=limits) as timed_pool:
         started = time.perf_counter()
-        rows = score_batch(programs, tests, timed_pool, run_id="r")
+        rows = score_batch(programs, tests, "r", pool=timed_pool)
         seconds = time.perf_counter() - started
     assert [r["status"] for r in rows] == ["timeout"] * tests.height
     assert all("0.3 s" in r["message"] for r in rows), rows[0]

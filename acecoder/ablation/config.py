@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from acecoder.core.hashing import content_hash
+from acecoder.core.presets import lookup, resolve
 from acecoder.functions.tasks import DataMix
 
 REGIMES = ("sft", "sft+rl", "rl")
@@ -84,8 +85,7 @@ class AblationConfig:
         unknown = [r for r in self.regimes if r not in REGIMES]
         if unknown:
             raise ValueError(f"unknown regime(s) {unknown}: use {', '.join(REGIMES)}")
-        if self.recipe is not None and self.recipe not in RECIPES:
-            raise ValueError(f"unknown recipe {self.recipe!r}: use {', '.join(RECIPES)}")
+        lookup(RECIPES, self.recipe_name, "ablation")
 
     @property
     def demonstration(self) -> bool:
@@ -95,10 +95,10 @@ class AblationConfig:
     def recipe_name(self) -> str:
         return self.recipe or ("cpu-demo" if self.demonstration else "gpu")
 
-    def setting(self, name: str):
-        """An override when given, else the recipe's value."""
-        value = getattr(self, name)
-        return value if value is not None else getattr(RECIPES[self.recipe_name], name)
+    @property
+    def resolved_recipe(self) -> Recipe:
+        """The recipe with this grid's own settings in place of its values."""
+        return resolve(lookup(RECIPES, self.recipe_name, "ablation"), self)
 
     @property
     def ablation_id(self) -> str:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from acecoder.ablation.config import RECIPES, AblationConfig
+from acecoder.ablation.config import AblationConfig
 from acecoder.functions.tasks import CodeTask, DataMix, mix_tasks, synthetic_tasks
 
 DEMONSTRATION_NOTICE = (
@@ -56,7 +56,7 @@ def held_out_tasks(config: AblationConfig) -> list[CodeTask]:
     """The split's test part (the first `synthetic_eval_limit` of it)."""
     with _store(config) as store:
         tasks = synthetic_tasks(store, config.split, "test")
-    limit = config.setting("synthetic_eval_limit")
+    limit = config.resolved_recipe.synthetic_eval_limit
     return tasks[:limit] if limit else tasks
 
 
@@ -100,7 +100,7 @@ def run_sft(config: AblationConfig, mix: str, base: str):
     from acecoder.sft.config import SFTRunConfig
     from acecoder.sft.train import train
 
-    recipe = RECIPES[config.recipe_name]
+    recipe = config.resolved_recipe
     sft_config = SFTRunConfig(
         out=config.out / slug(mix) / "sft",
         model=base,
@@ -108,7 +108,7 @@ def run_sft(config: AblationConfig, mix: str, base: str):
         mix=mix,
         split=config.split,
         preset=recipe.sft_preset,
-        max_steps=config.setting("sft_steps"),
+        max_steps=config.resolved_recipe.sft_steps,
         seed=config.seed,
     )
     return train(sft_config, tasks=training_tasks(config, mix))
@@ -122,7 +122,7 @@ def run_rl(config: AblationConfig, mix: str, regime: str, start: str):
 
     out = config.out / slug(mix) / slug(regime)
     tasks = [t for t in training_tasks(config, mix) if t.tests]
-    limit = config.setting("rl_prompts")
+    limit = config.resolved_recipe.rl_prompts
     if limit:
         tasks = tasks[:limit]
     data = write_rl_export(tasks, out / "prompts")
@@ -131,8 +131,8 @@ def run_rl(config: AblationConfig, mix: str, regime: str, start: str):
         model=start,
         data=data,
         rewards=dict(config.rl_rewards),
-        preset=RECIPES[config.recipe_name].rl_preset,
-        max_steps=config.setting("rl_steps"),
+        preset=config.resolved_recipe.rl_preset,
+        max_steps=config.resolved_recipe.rl_steps,
         seed=config.seed,
     )
     return train(rl_config)
@@ -146,8 +146,8 @@ def evaluate_model(config: AblationConfig, model_dir: str) -> list[dict[str, Any
     eval_config = EvalConfig(
         model=model_dir,
         benchmarks=config.benchmarks,
-        limit=config.setting("benchmark_limit"),
-        max_new_tokens=config.setting("max_new_tokens"),
+        limit=config.resolved_recipe.benchmark_limit,
+        max_new_tokens=config.resolved_recipe.max_new_tokens,
     )
     sampler = PolicySampler(eval_config)
     synthetic = evaluate_synthetic(held_out_tasks(config), sampler)

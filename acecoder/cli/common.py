@@ -7,10 +7,15 @@ from rich.console import Console
 from rich.table import Table
 
 
-def print_frame(frame: pl.DataFrame, title: str, console: Console | None = None) -> None:
+def print_frame(
+    frame: pl.DataFrame, title: str, console: Console | None = None, labels: dict[str, str] | None = None
+) -> None:
+    """`frame` as a table; a column's header is its label, else its name in words (so that long headers wrap
+    to fit the terminal instead of being cut)."""
     table = Table(title=title)
     for name, dtype in frame.schema.items():
-        table.add_column(name, justify="right" if dtype.is_numeric() else "left")
+        header = (labels or {}).get(name, name.replace("_", " "))
+        table.add_column(header, justify="right" if dtype.is_numeric() else "left")
     for row in frame.iter_rows():
         table.add_row(
             *[

@@ -8,7 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from acecoder.cli.options import DbOption
+from acecoder.cli.options import DbOption, config_option
+from acecoder.stages.ingest.config import IngestConfig as C
 
 console = Console(stderr=True)
 
@@ -21,47 +22,20 @@ def ingest(
             "or a Hugging Face dataset id such as ise-uiuc/Magicoder-OSS-Instruct-75K."
         ),
     ],
-    layout: Annotated[
-        str,
-        typer.Option(
-            help="How to read the rows: auto (detect from the columns), magicoder-oss (problem, solution), "
-            "magicoder-evol (instruction, response), evol-codealpaca (instruction, output), "
-            "stack-fns (content), seed (question, solution), generic (with the field options)."
-        ),
-    ] = "auto",
-    question_field: Annotated[
-        str | None, typer.Option(help="Field with the question (generic layout).")
-    ] = None,
-    solution_field: Annotated[
-        str | None, typer.Option(help="Field with the code or a markdown answer holding it (generic layout).")
-    ] = None,
-    split: Annotated[str, typer.Option(help="Split of a Hub dataset.")] = "train",
-    limit: Annotated[
-        int | None, typer.Option(help="Ingest at most this many rows (after --shuffle).")
-    ] = None,
-    shuffle: Annotated[bool, typer.Option(help="Shuffle the rows before --limit.")] = False,
-    seed: Annotated[int, typer.Option(help="Seed of --shuffle.")] = 0,
-    strip_prints: Annotated[
-        bool, typer.Option(help="Remove print(...) lines where the code stays valid, as AceCoder did.")
-    ] = True,
+    layout: Annotated[str, config_option(C, "layout")] = C.layout,
+    question_field: Annotated[str | None, config_option(C, "question_field")] = C.question_field,
+    solution_field: Annotated[str | None, config_option(C, "solution_field")] = C.solution_field,
+    split: Annotated[str, config_option(C, "split")] = C.split,
+    limit: Annotated[int | None, config_option(C, "limit")] = C.limit,
+    shuffle: Annotated[bool, config_option(C, "shuffle")] = C.shuffle,
+    seed: Annotated[int, config_option(C, "seed")] = C.seed,
+    strip_prints: Annotated[bool, config_option(C, "strip_prints")] = C.strip_prints,
     near_dup_threshold: Annotated[
-        float,
-        typer.Option(
-            help="Jaccard similarity (token 3-grams, MinHash) above which a row is a near duplicate of an "
-            "earlier one; 1.0 turns near-dedup off.",
-            min=0.0,
-            max=1.0,
-        ),
-    ] = 0.85,
-    ngram: Annotated[
-        int,
-        typer.Option(
-            help="Flag rows sharing this many consecutive words with a HumanEval(+)/MBPP(+) prompt or solution.",
-            min=4,
-        ),
-    ] = 13,
-    decontaminate: Annotated[bool, typer.Option(help="Check rows against the benchmarks.")] = True,
-    workers: Annotated[int, typer.Option(help="Processes cleaning code on large inputs.", min=1)] = 2,
+        float, config_option(C, "near_dup_threshold", min=0.0, max=1.0)
+    ] = C.near_dup_threshold,
+    ngram: Annotated[int, config_option(C, "decontam_ngram", min=4)] = C.decontam_ngram,
+    decontaminate: Annotated[bool, config_option(C, "decontaminate")] = C.decontaminate,
+    workers: Annotated[int, config_option(C, "workers", min=1)] = C.workers,
     db: DbOption = None,
 ) -> None:
     """Read SOURCE into the `sources` table.
@@ -71,10 +45,10 @@ def ingest(
     Bad input stops with the file, row and field, and writes nothing.
     """
     from acecoder.core.store import open_store
-    from acecoder.stages.ingest import IngestConfig, IngestError
+    from acecoder.stages.ingest import IngestError
     from acecoder.stages.ingest import ingest as run_ingest
 
-    config = IngestConfig(
+    config = C(
         layout=layout,
         question_field=question_field,
         solution_field=solution_field,

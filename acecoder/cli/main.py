@@ -9,16 +9,19 @@ from __future__ import annotations
 import typer
 
 from acecoder.cli.execute import execute
-from acecoder.cli.imports import import_app
+from acecoder.cli.export import export_app
+from acecoder.cli.filter import filter_tests
 from acecoder.cli.ingest import ingest
-from acecoder.cli.programs import export_app, pairs, sample, score
+from acecoder.cli.pairs import pairs
 from acecoder.cli.report import report_app
 from acecoder.cli.rerank import rerank
 from acecoder.cli.rl import rl_app, serve_reward
 from acecoder.cli.rm import rm_app
+from acecoder.cli.sample import sample
+from acecoder.cli.score import score
 from acecoder.cli.sft import sft_app
 from acecoder.cli.status import status
-from acecoder.cli.synth import filter_tests, synth
+from acecoder.cli.synth import synth
 from acecoder.cli.synthetic import synthetic_app
 
 app = typer.Typer(
@@ -50,7 +53,6 @@ app.command("execute")(execute)
 app.command("pairs")(pairs)
 app.add_typer(export_app, name="export")
 app.add_typer(report_app, name="report")
-app.add_typer(import_app, name="import")
 app.add_typer(rm_app, name="rm")
 app.add_typer(rl_app, name="rl")
 app.add_typer(synthetic_app, name="synthetic")

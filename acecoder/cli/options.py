@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+
+from acecoder.core.config import help_of
 
 DbOption = Annotated[
     Path | None,
@@ -15,3 +17,8 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def config_option(config_class: type, name: str, *param_decls: str, **kwargs: Any) -> Any:
+    """A typer option whose help is the config field's own (the default is given as `= Config.field`)."""
+    return typer.Option(*param_decls, help=help_of(config_class, name), **kwargs)

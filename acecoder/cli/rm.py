@@ -15,6 +15,8 @@ import typer
 from rich.console import Console
 
 from acecoder.cli.common import print_mapping
+from acecoder.cli.options import config_option
+from rewardmodel.config import RMConfig as C
 
 console = Console(stderr=True)
 rm_app = typer.Typer(
@@ -47,14 +49,7 @@ def train(
             show_default=False,
         ),
     ] = None,
-    preset: Annotated[
-        Literal["cpu-small", "acecoder"],
-        typer.Option(
-            help="cpu-small: 1 epoch, lr 5e-5, 8 pairs per step, 512 tokens (a small encoder on CPU). "
-            "acecoder: AceCoder's recipe: 1 epoch, lr 1e-5, cosine, 10% warmup, 128 pairs per step, "
-            "2048 tokens, bf16 and gradient checkpointing on GPU."
-        ),
-    ] = "cpu-small",
+    preset: Annotated[Literal["cpu-small", "acecoder"], config_option(C, "preset")] = C.preset,
     pairs: Annotated[
         Path | None,
         typer.Option(
@@ -71,21 +66,10 @@ def train(
             show_default=False,
         ),
     ] = None,
-    eval_fraction: Annotated[
-        float,
-        typer.Option(
-            help="Share of problems held out for evaluation (all pairs of a problem go to one side)."
-        ),
-    ] = 0.1,
-    split_seed: Annotated[int, typer.Option(help="Seed of the train / held-out split.")] = 0,
-    seed: Annotated[int, typer.Option(help="Seed of the head's initialisation and the data order.")] = 42,
-    truncation: Annotated[
-        Literal["program", "drop"],
-        typer.Option(
-            help="Pairs longer than --max-length: `program` cuts the end of the code (prompt, response text and "
-            "closing fence kept); `drop` leaves them out. Either way they are counted."
-        ),
-    ] = "program",
+    eval_fraction: Annotated[float, config_option(C, "eval_fraction")] = C.eval_fraction,
+    split_seed: Annotated[int, config_option(C, "split_seed")] = C.split_seed,
+    seed: Annotated[int, config_option(C, "seed")] = C.seed,
+    truncation: Annotated[Literal["program", "drop"], config_option(C, "truncation")] = C.truncation,
     max_length: Annotated[
         int | None,
         typer.Option(
@@ -111,11 +95,9 @@ def train(
             show_default=False,
         ),
     ] = None,
-    lora: Annotated[
-        bool, typer.Option(help="Train LoRA adapters (and the head) instead of all weights.")
-    ] = False,
-    lora_r: Annotated[int, typer.Option(help="LoRA rank.")] = 16,
-    lora_alpha: Annotated[int, typer.Option(help="LoRA alpha.")] = 32,
+    lora: Annotated[bool, config_option(C, "lora")] = C.lora,
+    lora_r: Annotated[int, config_option(C, "lora_r")] = C.lora_r,
+    lora_alpha: Annotated[int, config_option(C, "lora_alpha")] = C.lora_alpha,
     report_to: Annotated[
         list[str] | None,
         typer.Option(
@@ -123,9 +105,7 @@ def train(
             show_default=False,
         ),
     ] = None,
-    score_batch_size: Annotated[
-        int, typer.Option(help="Sequences per forward pass in the final evaluation.")
-    ] = 16,
+    score_batch_size: Annotated[int, config_option(C, "score_batch_size")] = C.score_batch_size,
     trainer_arg: Annotated[
         list[str] | None,
         typer.Option(

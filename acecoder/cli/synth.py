@@ -1,4 +1,4 @@
-"""`acecoder synth` and `acecoder filter`: test-case synthesis and filtering by reference execution."""
+"""`acecoder synth`: test-case synthesis (a question and assert tests for each clean source)."""
 
 from __future__ import annotations
 
@@ -8,33 +8,25 @@ import typer
 from rich.console import Console
 
 from acecoder.cli.common import print_mapping
-from acecoder.cli.options import DbOption
+from acecoder.cli.options import DbOption, config_option
+from acecoder.stages.synth.config import SynthConfig as C
 
 console = Console(stderr=True)
 
 
 def synth(
-    backend: Annotated[
-        str,
-        typer.Option(
-            help="auto: the LLM when OPENAI_BASE_URL/OPENAI_API_KEY is set, else inferred. llm: AceCoder's "
-            "rewrite prompt (question + ~20 asserts). inferred: no LLM; tests from running the reference "
-            "solution on generated inputs."
-        ),
-    ] = "auto",
-    model: Annotated[
-        str | None,
-        typer.Option(
-            help="LLM that writes questions and tests (default: ACECODER_SYNTH_MODEL, else gpt-4o-mini)."
-        ),
-    ] = None,
-    limit: Annotated[int | None, typer.Option(help="Sources to take in this run.")] = None,
-    temperature: Annotated[float, typer.Option(help="LLM sampling temperature.")] = 0.2,
-    max_tests: Annotated[int, typer.Option(help="Inferred backend: tests kept per problem.")] = 20,
-    inputs: Annotated[int, typer.Option(help="Inferred backend: inputs tried per problem.")] = 40,
-    augment: Annotated[bool, typer.Option(help="LLM backend: add inferred tests to the LLM's.")] = False,
-    seed: Annotated[int, typer.Option(help="Seed of input generation.")] = 0,
-    dry_run: Annotated[bool, typer.Option(help="Show the prompt for one row and stop.")] = False,
+    backend: Annotated[str, config_option(C, "backend")] = C.backend,
+    model: Annotated[str | None, config_option(C, "model")] = C.model,
+    limit: Annotated[int | None, config_option(C, "limit")] = C.limit,
+    batch_size: Annotated[int, config_option(C, "batch_size", min=1)] = C.batch_size,
+    temperature: Annotated[float, config_option(C, "temperature")] = C.temperature,
+    max_tokens: Annotated[int, config_option(C, "max_tokens", min=1)] = C.max_tokens,
+    max_tests: Annotated[int, config_option(C, "max_tests", min=1)] = C.max_tests,
+    inputs: Annotated[int, config_option(C, "inputs_per_problem", min=1)] = C.inputs_per_problem,
+    augment: Annotated[bool, config_option(C, "augment")] = C.augment,
+    seed: Annotated[int, config_option(C, "seed")] = C.seed,
+    dry_run: Annotated[bool, config_option(C, "dry_run")] = C.dry_run,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     db: DbOption = None,
 ) -> None:
     """Write a question and assert tests for every clean source that has none from this backend yet.
@@ -43,14 +35,15 @@ def synth(
     failed problems with the reason (and retried by the next run), never stopping the batch.
     """
     from acecoder.core.store import open_store
-    from acecoder.stages.synth.config import SynthConfig
     from acecoder.stages.synth.stage import synthesize
 
-    config = SynthConfig(
+    config = C(
         backend=backend,
         model=model,
         limit=limit,
+        batch_size=batch_size,
         temperature=temperature,
+        max_tokens=max_tokens,
         max_tests=max_tests,
         inputs_per_problem=inputs,
         augment=augment,
@@ -58,7 +51,7 @@ def synth(
         dry_run=dry_run,
     )
     with open_store(db) as store:
-        report = synthesize(store, config)
+        report = synthesize(store, config, progress=progress)
     if report.note:
         console.print(f"[yellow]note:[/yellow] {report.note}", highlight=False)
     if dry_run:
@@ -79,42 +72,3 @@ def synth(
     summary |= {f"failed: {k}": v for k, v in report.failures.items()}
     summary |= {f"llm {k}": v for k, v in report.usage.items()}
     print_mapping(summary, f"synth, run {report.run_id or '(nothing to do)'}")
-
-
-def filter_tests(
-    min_tests: Annotated[int, typer.Option(help="Drop problems with fewer kept tests.")] = 5,
-    reference_model: Annotated[
-        str | None,
-        typer.Option(
-            help="Sample each problem's reference from this model (AceCoder's prompt: the question plus its first "
-            "two tests) instead of using the source solution."
-        ),
-    ] = None,
-    mutants: Annotated[int, typer.Option(help="Mutants per problem for the mutation score (0: off).")] = 20,
-    batch_size: Annotated[int, typer.Option(help="Problems per batch (each batch is committed).")] = 64,
-    limit: Annotated[int | None, typer.Option(help="Problems to filter in this run.")] = None,
-    db: DbOption = None,
-) -> None:
-    """Keep the tests a reference program passes (twice), drop problems with too few, score test strength."""
-    from acecoder.core.store import open_store
-    from acecoder.stages.filter import FilterConfig, filter_problems
-
-    config = FilterConfig(
-        min_tests=min_tests,
-        reference_model=reference_model,
-        mutants_per_problem=mutants,
-        batch_size=batch_size,
-        limit=limit,
-    )
-    with open_store(db) as store:
-        report = filter_problems(store, config)
-    summary = {
-        "problems": report.problems,
-        "kept": report.kept,
-        "dropped": report.dropped,
-        "tests judged": report.tests,
-        "tests kept": report.tests_kept,
-        "mean mutation score": report.mean_mutation_score,
-    }
-    summary |= {f"dropped: {k}": v for k, v in report.drop_reasons.items()}
-    print_mapping(summary, f"filter, run {report.run_id or '(nothing to do)'}")

@@ -48,10 +48,6 @@ class Mutant:
     line: int  # line of the edit in the mutated program
 
 
-def _sites(tree: ast.AST, want: Callable[[ast.AST], bool]) -> list[ast.AST]:
-    return [node for node in ast.walk(tree) if want(node)]
-
-
 def _is_docstring(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
     parent = parents.get(node)
     return isinstance(parent, ast.Expr) and isinstance(node, ast.Constant) and isinstance(node.value, str)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from acecoder.core.presets import lookup, resolve
 from acecoder.rl.feedback import RLTF_PENALTY
 
 
@@ -82,6 +83,5 @@ class RLConfig:
         return self.preset or ("cpu-demo" if self.demonstration else "acecoder")
 
     def grpo_preset(self) -> GRPOPreset:
-        if self.preset_name not in PRESETS:
-            raise ValueError(f"unknown preset {self.preset_name!r}: use one of {', '.join(PRESETS)}")
-        return PRESETS[self.preset_name]
+        """The preset with this run's own settings (`max_steps`) in place of its values."""
+        return resolve(lookup(PRESETS, self.preset_name, "RL"), self)

@@ -67,7 +67,7 @@ def grpo_args(config: RLConfig, use_vllm: bool, on_gpu: bool) -> Any:
         max_completion_length=preset.max_completion_length,
         per_device_train_batch_size=preset.per_device_batch_size,
         gradient_accumulation_steps=preset.gradient_accumulation_steps,
-        max_steps=config.max_steps if config.max_steps is not None else preset.max_steps,
+        max_steps=preset.max_steps,
         logging_steps=preset.logging_steps,
         reward_weights=list(config.rewards.values()),
         use_vllm=use_vllm,

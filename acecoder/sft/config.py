@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from acecoder.core.presets import lookup, resolve
+
 
 @dataclass(frozen=True)
 class SFTPreset:
@@ -69,6 +71,5 @@ class SFTRunConfig:
         return self.preset or ("cpu-demo" if self.demonstration else "study")
 
     def sft_preset(self) -> SFTPreset:
-        if self.preset_name not in PRESETS:
-            raise ValueError(f"unknown preset {self.preset_name!r}: use one of {', '.join(PRESETS)}")
-        return PRESETS[self.preset_name]
+        """The preset with this run's own settings (steps, epochs, learning rate) in place of its values."""
+        return resolve(lookup(PRESETS, self.preset_name, "SFT"), self)

@@ -60,9 +60,9 @@ def sft_args(config: SFTRunConfig, on_gpu: bool) -> Any:
     preset = config.sft_preset()
     return SFTConfig(
         output_dir=str(config.out),
-        learning_rate=config.learning_rate if config.learning_rate is not None else preset.learning_rate,
-        num_train_epochs=config.epochs if config.epochs is not None else preset.epochs,
-        max_steps=config.max_steps if config.max_steps is not None else preset.max_steps,
+        learning_rate=preset.learning_rate,
+        num_train_epochs=preset.epochs,
+        max_steps=preset.max_steps,
         per_device_train_batch_size=preset.per_device_batch_size,
         gradient_accumulation_steps=preset.gradient_accumulation_steps,
         max_length=preset.max_length,

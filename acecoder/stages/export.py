@@ -40,6 +40,9 @@ solution in a sandbox, programs scored by the share of kept tests they pass.
 """
 
 
+DEFAULT_EXPORT = Path("data/export/pairs")  # where the pipeline exports the reward-model pairs
+
+
 def _save(frame: pl.DataFrame, out: Path, title: str, description: str, counts: dict[str, object]) -> Path:
     from datasets import Dataset
 

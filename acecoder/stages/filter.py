@@ -8,32 +8,45 @@ of mutants the kept tests catch. Work is done and committed in batches, so an in
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, field
 
 import polars as pl
 from tqdm import tqdm
 
 from acecoder.code.mutation import sample_mutants
+from acecoder.core.batches import BatchRunner, batch_runner, slices
+from acecoder.core.config import setting
 from acecoder.core.hashing import content_hash
+from acecoder.core.records import execution_rows, program_row
 from acecoder.core.store import Store
 from acecoder.sandbox.job import scaled_limit
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class FilterConfig:
-    min_tests: int = 5
-    reference_model: str | None = None  # sample references with this model instead of using the source's
-    mutants_per_problem: int = 20  # 0 turns the mutation score off
-    # A mutant's time limits: per test, and for all its tests together (a mutant is killed by its first failing
-    # test, so a looping one need not wait out every test). Each is the larger of its floor here and
-    # `mutant_time_factor` x the reference's own time (its slowest kept test; all of them), within the pool's
-    # limits; a mutant that needs longer counts as killed, as mutation-testing tools count timeouts.
-    mutant_timeout_s: float = 0.5
-    mutant_program_timeout_s: float = 1.0
-    mutant_time_factor: float = 4.0
-    batch_size: int = 64
-    limit: int | None = None
-    seed: int = 0
+    min_tests: int = setting(5, "Drop problems with fewer kept tests.")
+    reference_model: str | None = setting(
+        None,
+        "Sample each problem's reference from this model (AceCoder's prompt: the question plus its first two "
+        "tests) instead of using the source solution.",
+    )
+    mutants_per_problem: int = setting(20, "Mutants per problem for the mutation score (0: off).")
+    # A mutant is killed by its first failing test, so a looping one need not wait out every test; a mutant
+    # that needs longer than these limits counts as killed, as mutation-testing tools count timeouts.
+    mutant_timeout_s: float = setting(
+        0.5,
+        "A mutant's per-test time limit floor (seconds); the limit is the larger of this and the factor below.",
+    )
+    mutant_program_timeout_s: float = setting(1.0, "A mutant's time limit floor for all its tests together.")
+    mutant_time_factor: float = setting(
+        4.0, "A mutant's limits: this times the reference's own time (slowest kept test; all of them)."
+    )
+    batch_size: int = setting(32, "Problems per batch (each batch is committed as it completes).")
+    limit: int | None = setting(None, "Problems to filter in this run.")
+    seed: int = setting(0, "Seed of the mutants.")
 
 
 @dataclass
@@ -61,30 +74,13 @@ class FilterReport:
                 self.drop_reasons[key] = self.drop_reasons.get(key, 0) + 1
 
 
-def execution_rows(program_id: str, test_ids: list[str], result, run_id: str) -> list[dict[str, object]]:
-    return [
-        {
-            "program_id": program_id,
-            "test_id": test_id,
-            "status": verdict["status"],
-            "error_type": verdict.get("error_type"),
-            "error_line": verdict.get("error_line"),
-            "category": verdict.get("category"),
-            "message": verdict.get("message"),
-            "duration_ms": verdict.get("duration_ms"),
-            "run_id": run_id,
-        }
-        for test_id, verdict in zip(test_ids, result["tests"], strict=True)
-    ]
-
-
 def _drop_reason(verdict: dict[str, object]) -> str:
     detail = verdict.get("error_type") or ""
     return f"reference {verdict['status']}" + (f": {detail}" if detail else "")
 
 
 def filter_batch(
-    problems: pl.DataFrame, tests: pl.DataFrame, pool, config: FilterConfig, run_id: str
+    problems: pl.DataFrame, tests: pl.DataFrame, config: FilterConfig, run_id: str, *, pool
 ) -> dict:
     """Verdicts for one batch of problems: rows for `programs`, `executions`, `tests` and `problems`."""
     from acecoder.sandbox import Job
@@ -105,17 +101,7 @@ def filter_batch(
                 }
             )
             continue
-        programs.append(
-            {
-                "program_id": content_hash(pid, reference),
-                "problem_id": pid,
-                "code": reference,
-                "policy": "reference",
-                "normalized_hash": None,
-                "sample_idx": None,
-                "metadata": None,
-            }
-        )
+        programs.append(program_row(pid, reference, "reference", None, normalized=False))
         first_jobs.append(Job(id=pid, program=reference, tests=group["code"].to_list()))
     first = {r["id"]: r for r in pool.run(first_jobs)}
     rerun_jobs = []
@@ -254,39 +240,35 @@ def filter_problems(
     config: FilterConfig | None = None,
     *,
     pool=None,
+    runner: BatchRunner | None = None,
     progress: bool = True,
     flow_run_id: str | None = None,
 ) -> FilterReport:
-    """Filter every synthesized problem not yet filtered."""
+    """Filter every synthesized problem not yet filtered, a batch at a time (each committed as it completes)."""
     config = config or FilterConfig()
     report = FilterReport()
     todo = store.frame("filter_pending", limit=config.limit)
     if todo.height == 0:
         return report
-    own_pool = None
-    if pool is None:
-        from acecoder.core.pools import new_pool
-
-        pool = own_pool = new_pool()
     scores: list[float] = []
-    try:
-        with store.tracked_run("filter", asdict(config), flow_run_id) as (run_id, metrics):
-            report.run_id = run_id
-            if config.reference_model:
-                todo = _references(todo, store, config.reference_model, run_id)
-            bar = tqdm(total=todo.height, desc="filter", unit="problem", disable=not progress)
-            for start in range(0, todo.height, config.batch_size):
-                batch = todo.slice(start, config.batch_size)
-                tests = store.frame("problem_tests", staged=batch.select("problem_id"))
-                rows = filter_batch(batch, tests, pool, config, run_id)
-                write_filter_rows(store, rows, run_id)
-                report.add_batch(rows)
-                scores += [p["mutation_score"] for p in rows["problems"] if p["mutation_score"] is not None]
-                bar.update(batch.height)
-            bar.close()
-            report.mean_mutation_score = sum(scores) / len(scores) if scores else None
-            metrics.update(asdict(report))
-    finally:
-        if own_pool is not None:
-            own_pool.close()
+    with (
+        store.tracked_run("filter", asdict(config), flow_run_id) as (run_id, metrics),
+        batch_runner(runner, pool) as run,
+        tqdm(total=todo.height, desc="filter", unit="problem", disable=not progress) as bar,
+    ):
+        report.run_id = run_id
+        if config.reference_model:
+            todo = _references(todo, store, config.reference_model, run_id)
+        work = (
+            (batch, store.frame("problem_tests", staged=batch.select("problem_id")), config, run_id)
+            for batch in slices(todo, config.batch_size)
+        )
+        for (batch, *_), rows in run.map(filter_batch, work):
+            write_filter_rows(store, rows, run_id)
+            report.add_batch(rows)
+            scores += [p["mutation_score"] for p in rows["problems"] if p["mutation_score"] is not None]
+            bar.update(batch.height)
+        report.mean_mutation_score = sum(scores) / len(scores) if scores else None
+        metrics.update(asdict(report))
+    log.info("filter: %s kept, %s dropped", report.kept, report.dropped)
     return report

@@ -6,18 +6,21 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from acecoder.core.config import setting
 from acecoder.core.store import Store
+
+DEFAULT_HISTOGRAM = Path("data/reports/pass_rates.png")
 
 
 @dataclass(frozen=True)
 class PairRule:
     """AceCoder's defaults: chosen >= 0.8, chosen - rejected >= 0.4, rejected > 0."""
 
-    min_chosen: float = 0.8
-    min_gap: float = 0.4
-    min_rejected: float = 0.0  # strictly greater than this
-    max_per_problem: int = 16
-    seed: int = 0
+    min_chosen: float = setting(0.8, "Chosen pass rate at least this.")
+    min_gap: float = setting(0.4, "Chosen minus rejected pass rate at least this.")
+    min_rejected: float = setting(0.0, "Rejected pass rate above this (strictly).")
+    max_per_problem: int = setting(16, "Most pairs per problem.")
+    seed: int = setting(0, "Seed of the choice among a problem's eligible pairs.")
 
 
 @dataclass

@@ -9,28 +9,37 @@ spread from 0 to 1. Every program is stored with the policy that made it.
 from __future__ import annotations
 
 import ast
-import json
+import logging
 import random
 from dataclasses import asdict, dataclass
 
 import polars as pl
+from tqdm import tqdm
 
 from acecoder.code.mutation import iter_mutants, sample_mutants
-from acecoder.code.normalize import normalized_hash
-from acecoder.core.hashing import content_hash
+from acecoder.core.batches import slices
+from acecoder.core.config import setting
+from acecoder.core.records import program_row
 from acecoder.core.store import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class SampleConfig:
-    policy: str = "mutants"  # mutants | llm
-    model: str | None = None  # llm policy; default: settings.policy_model
-    n: int = 16
-    temperature: float = 0.7
-    top_p: float = 1.0
-    max_tokens: int = 1024
-    limit: int | None = None
-    seed: int = 0
+    policy: str = setting(
+        "mutants",
+        "mutants: no model; the reference, a reformatted copy and single/double-edit mutants of it. llm: a "
+        "policy model through the OpenAI-compatible endpoint (answers cached).",
+    )
+    model: str | None = setting(None, "Policy model (default: ACECODER_POLICY_MODEL).")
+    n: int = setting(16, "Programs per problem.")
+    temperature: float = setting(0.7, "Sampling temperature (AceCoder: 0.7).")
+    top_p: float = setting(1.0, "Nucleus sampling (AceCoder: 1.0).")
+    max_tokens: int = setting(1024, "Longest answer (AceCoder: 1024).")
+    batch_size: int = setting(64, "Problems per batch (each batch is committed as it completes).")
+    limit: int | None = setting(None, "Problems to sample in this run.")
+    seed: int = setting(0, "Seed of the mutants policy.")
 
 
 @dataclass
@@ -42,18 +51,6 @@ class SampleReport:
     failed_requests: int = 0
     unextracted: int = 0
     usage: dict[str, object] | None = None
-
-
-def program_row(problem_id: str, code: str, policy: str, index: int, metadata: dict | None = None) -> dict:
-    return {
-        "program_id": content_hash(problem_id, code),
-        "problem_id": problem_id,
-        "code": code,
-        "policy": policy,
-        "normalized_hash": normalized_hash(code),
-        "sample_idx": index,
-        "metadata": json.dumps(metadata) if metadata else None,
-    }
 
 
 def mutant_programs(problem_id: str, reference: str, n: int, seed: int) -> list[dict]:
@@ -81,9 +78,15 @@ def mutant_programs(problem_id: str, reference: str, n: int, seed: int) -> list[
 
 
 def sample_programs(
-    store: Store, config: SampleConfig | None = None, *, client=None, flow_run_id: str | None = None
+    store: Store,
+    config: SampleConfig | None = None,
+    *,
+    client=None,
+    progress: bool = False,
+    flow_run_id: str | None = None,
 ) -> SampleReport:
-    """Sample programs for every kept problem that has no programs from this policy yet."""
+    """Sample programs for every kept problem that has no programs from this policy yet, a batch of problems
+    at a time, each batch committed as it completes."""
     config = config or SampleConfig()
     policy_key = "llm" if config.policy == "llm" else "mutants"
     report = SampleReport(policy=policy_key)
@@ -102,20 +105,36 @@ def sample_programs(
     report.problems = todo.height
     if todo.height == 0:
         return report
-    with store.tracked_run("sample", {"model": model, **asdict(config)}, flow_run_id) as (run_id, metrics):
+    with (
+        store.tracked_run("sample", {**asdict(config), "model": model}, flow_run_id) as (run_id, metrics),
+        tqdm(total=todo.height, desc="sample", unit="problem", disable=not progress) as bar,
+    ):
         report.run_id = run_id
-        if policy_key == "mutants":
-            rows = [
-                row
-                for r in todo.iter_rows(named=True)
-                for row in mutant_programs(r["problem_id"], r["reference"], config.n, config.seed)
-            ]
-        else:
-            rows = _llm_programs(todo, store, model, config, run_id, report, client)
-        report.programs = store.insert(
-            "programs_insert", pl.DataFrame(rows, infer_schema_length=None), run_id=run_id
-        )
+        if policy_key == "llm" and client is None:
+            from acecoder.core.settings import get_settings
+            from acecoder.llm import LLMClient, LLMConfig
+
+            client = LLMClient(
+                LLMConfig.from_settings(get_settings(), model=model), store=store, run_id=run_id
+            )
+        for batch in slices(todo, config.batch_size):
+            if policy_key == "mutants":
+                rows = [
+                    row
+                    for r in batch.iter_rows(named=True)
+                    for row in mutant_programs(r["problem_id"], r["reference"], config.n, config.seed)
+                ]
+            else:
+                rows = _llm_programs(batch, store, model, config, report, client)
+            with store.transaction():
+                report.programs += store.insert(
+                    "programs_insert", pl.DataFrame(rows, infer_schema_length=None), run_id=run_id
+                )
+            bar.update(batch.height)
+        if client is not None:
+            report.usage = client.meter.as_dict()
         metrics.update(asdict(report))
+    log.info("sample: %s programs for %s problems", report.programs, report.problems)
     return report
 
 
@@ -124,17 +143,13 @@ def _llm_programs(
     store: Store,
     model: str,
     config: SampleConfig,
-    run_id: str,
     report: SampleReport,
     client,
 ) -> list[dict]:
     from acecoder.code.extract import extract_program
-    from acecoder.core.settings import get_settings
-    from acecoder.llm import ChatFailure, ChatRequest, LLMClient, LLMConfig, prompts
+    from acecoder.llm import ChatFailure, ChatRequest, prompts
     from acecoder.llm.parsing import extract_code_blocks
 
-    if client is None:
-        client = LLMClient(LLMConfig.from_settings(get_settings(), model=model), store=store, run_id=run_id)
     first = store.frame("problem_first_tests", staged=todo.select("problem_id"), n=1)
     first_test = dict(zip(first["problem_id"], first["code"], strict=True))
     requests = [
@@ -163,5 +178,4 @@ def _llm_programs(
                 blocks = extract_code_blocks(text)
                 code = blocks[-1] if blocks else text  # kept: it scores 0, which is a real outcome
             rows.append(program_row(problem["problem_id"], code, model, index, {"extracted": extracted}))
-    report.usage = client.meter.as_dict()
     return rows

@@ -6,13 +6,24 @@ not at all and an interrupted run resumes where it stopped. `pass_rates` (a view
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import asdict, dataclass
 
 import polars as pl
 from tqdm import tqdm
 
+from acecoder.core.batches import BatchRunner, batch_runner, slices
+from acecoder.core.config import setting
+from acecoder.core.records import execution_rows
 from acecoder.core.store import Store
-from acecoder.stages.filter import execution_rows
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ScoreConfig:
+    batch_size: int = setting(128, "Programs per sandbox batch (each batch is committed as it completes).")
+    limit: int | None = setting(None, "Programs to score in this run.")
 
 
 @dataclass
@@ -22,7 +33,8 @@ class ScoreReport:
     executions: int = 0
 
 
-def score_batch(programs: pl.DataFrame, tests: pl.DataFrame, pool, run_id: str) -> list[dict]:
+def score_batch(programs: pl.DataFrame, tests: pl.DataFrame, run_id: str, *, pool) -> list[dict]:
+    """Verdicts of one batch of programs on their problems' kept tests, as `executions` rows."""
     from acecoder.sandbox import Job
 
     by_problem = {pid: group.sort("idx") for (pid,), group in tests.group_by("problem_id")}
@@ -61,39 +73,33 @@ def write_scores(store: Store, rows: list[dict]) -> int:
 
 def score_programs(
     store: Store,
+    config: ScoreConfig | None = None,
     *,
     pool=None,
-    batch_size: int = 256,
-    limit: int | None = None,
+    runner: BatchRunner | None = None,
     progress: bool = True,
     flow_run_id: str | None = None,
 ) -> ScoreReport:
     """Run every program of a kept problem that has no verdicts yet against the problem's kept tests."""
+    config = config or ScoreConfig()
     report = ScoreReport()
-    todo = store.frame("score_pending", limit=limit)
+    todo = store.frame("score_pending", limit=config.limit)
     if todo.height == 0:
         return report
-    own_pool = None
-    if pool is None:
-        from acecoder.core.pools import new_pool
-
-        pool = own_pool = new_pool()
-    try:
-        with store.tracked_run("score", {"batch_size": batch_size, "limit": limit}, flow_run_id) as (
-            run_id,
-            metrics,
-        ):
-            report.run_id = run_id
-            with tqdm(total=todo.height, desc="score", unit="program", disable=not progress) as bar:
-                for start in range(0, todo.height, batch_size):
-                    batch = todo.slice(start, batch_size)
-                    tests = store.frame("kept_tests", staged=batch.select("problem_id").unique())
-                    rows = score_batch(batch, tests, pool, run_id)
-                    report.executions += write_scores(store, rows)
-                    report.programs += batch.height
-                    bar.update(batch.height)
-            metrics.update({"programs": report.programs, "executions": report.executions})
-    finally:
-        if own_pool is not None:
-            own_pool.close()
+    with (
+        store.tracked_run("score", asdict(config), flow_run_id) as (run_id, metrics),
+        batch_runner(runner, pool) as run,
+        tqdm(total=todo.height, desc="score", unit="program", disable=not progress) as bar,
+    ):
+        report.run_id = run_id
+        work = (
+            (batch, store.frame("kept_tests", staged=batch.select("problem_id").unique()), run_id)
+            for batch in slices(todo, config.batch_size)
+        )
+        for (batch, *_), rows in run.map(score_batch, work):
+            report.executions += write_scores(store, rows)
+            report.programs += batch.height
+            bar.update(batch.height)
+        metrics.update({"programs": report.programs, "executions": report.executions})
+    log.info("score: %s programs, %s executions", report.programs, report.executions)
     return report

@@ -4,20 +4,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from acecoder.core.config import setting
+
 
 @dataclass
 class IngestConfig:
-    layout: str = (
-        "auto"  # auto | magicoder-oss | magicoder-evol | evol-codealpaca | stack-fns | seed | generic
+    layout: str = setting(
+        "auto",
+        "How to read the rows: auto (detect from the columns), magicoder-oss (problem, solution), "
+        "magicoder-evol (instruction, response), evol-codealpaca (instruction, output), stack-fns (content), "
+        "seed (question, solution), generic (with the field options).",
     )
-    question_field: str | None = None  # the generic layout
-    solution_field: str | None = None
-    split: str = "train"  # Hub datasets only
-    limit: int | None = None
-    shuffle: bool = False
-    seed: int = 0
-    strip_prints: bool = True
-    near_dup_threshold: float = 0.85  # Jaccard over token 3-gram shingles; 1.0 turns near-dup removal off
-    decontam_ngram: int = 13  # word tokens shared with a benchmark prompt or solution
-    decontaminate: bool = True
-    workers: int = 2  # processes for per-row cleaning
+    question_field: str | None = setting(None, "Field with the question (generic layout).")
+    solution_field: str | None = setting(
+        None, "Field with the code or a markdown answer holding it (generic layout)."
+    )
+    split: str = setting("train", "Split of a Hub dataset.")
+    limit: int | None = setting(None, "Ingest at most this many rows (after --shuffle).")
+    shuffle: bool = setting(False, "Shuffle the rows before --limit.")
+    seed: int = setting(0, "Seed of --shuffle.")
+    strip_prints: bool = setting(True, "Remove print(...) lines where the code stays valid, as AceCoder did.")
+    near_dup_threshold: float = setting(
+        0.85,
+        "Jaccard similarity (token 3-grams, MinHash) above which a row is a near duplicate of an earlier one; "
+        "1.0 turns near-dedup off.",
+    )
+    decontam_ngram: int = setting(
+        13, "Flag rows sharing this many consecutive words with a HumanEval(+)/MBPP(+) prompt or solution."
+    )
+    decontaminate: bool = setting(True, "Check rows against the benchmarks.")
+    workers: int = setting(2, "Processes cleaning code on large inputs.")

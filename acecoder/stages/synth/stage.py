@@ -1,4 +1,5 @@
-"""The synthesis stage: pick the sources still to do, run a backend, store `problems` and `tests`."""
+"""The synthesis stage's driver: pick the sources still to do, run a backend on them a batch at a time, store
+each batch's `problems` and `tests` as it completes."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import json
 import logging
 from dataclasses import asdict, dataclass, field
 
+from tqdm import tqdm
+
+from acecoder.core.batches import BatchRunner, batch_runner, slices
 from acecoder.core.hashing import content_hash
 from acecoder.core.settings import get_settings
 from acecoder.core.store import Store
@@ -68,12 +72,23 @@ def pending_sources(store: Store, config: SynthConfig) -> tuple[SynthReport, lis
 
 
 def synthesize(
-    store: Store, config: SynthConfig | None = None, *, pool=None, client=None, flow_run_id: str | None = None
+    store: Store,
+    config: SynthConfig | None = None,
+    *,
+    pool=None,
+    runner: BatchRunner | None = None,
+    client=None,
+    progress: bool = False,
+    flow_run_id: str | None = None,
 ) -> SynthReport:
-    """Synthesize problems for the sources that have none from this backend yet."""
+    """Synthesize problems for the sources that have none from this backend yet, a batch at a time: each
+    batch is stored as it completes, so a killed run loses at most the batch in flight (whose LLM replies
+    the cache still holds)."""
     config = config or SynthConfig()
     report, rows = pending_sources(store, config)
     backend, model = report.backend, report.model
+    if report.note:
+        log.warning(report.note)
     if config.dry_run:
         from acecoder.stages.synth import llm_backend
 
@@ -81,43 +96,55 @@ def synthesize(
         return report
     if not rows:
         return report
-    params = {"backend": backend, "model": model, **asdict(config)}
-    with store.tracked_run("synth", params, flow_run_id) as (run_id, metrics):
+    params = {**asdict(config), "backend": backend, "model": model}
+    with (
+        store.tracked_run("synth", params, flow_run_id) as (run_id, metrics),
+        batch_runner(runner, pool) as run,
+        tqdm(total=len(rows), desc="synth", unit="source", disable=not progress) as bar,
+    ):
         report.run_id = run_id
         if backend == "llm":
-            outcomes, versions = _llm(rows, model, config, store, run_id, pool, client, report)
+            if client is None:
+                from acecoder.core.settings import get_settings
+                from acecoder.llm import LLMClient, LLMConfig
+
+                client = LLMClient(
+                    LLMConfig.from_settings(get_settings(), model=model), store=store, run_id=run_id
+                )
+            for batch in slices(rows, config.batch_size):
+                outcomes = _llm_batch(batch, config, client, run)
+                versions = [llm_backend_version(row) for row in batch]
+                store_outcomes(store, outcomes, versions, backend, model, run_id, report)
+                bar.update(len(batch))
+            report.usage = client.meter.as_dict()
         else:
-            outcomes = _with_pool(
-                pool,
-                lambda p: infer_tests(
-                    rows,
-                    p,
-                    max_tests=config.max_tests,
-                    inputs_per_problem=config.inputs_per_problem,
-                    seed=config.seed,
-                ),
-            )
-            versions = [INFERRED_VERSION] * len(outcomes)
-        store_outcomes(store, outcomes, versions, backend, model, run_id, report)
+            work = ((batch, config) for batch in slices(rows, config.batch_size))
+            for (batch, _), outcomes in run.map(infer_batch, work):
+                versions = [INFERRED_VERSION] * len(outcomes)
+                store_outcomes(store, outcomes, versions, backend, model, run_id, report)
+                bar.update(len(batch))
         metrics.update({k: v for k, v in asdict(report).items() if k != "dry_run_prompt"})
+    log.info("synth: %s problems, %s tests, %s failed", report.problems, report.tests, report.failed)
     return report
 
 
-def _with_pool(pool, work):
-    if pool is not None:
-        return work(pool)
-    from acecoder.core.pools import new_pool
-
-    with new_pool() as own:
-        return work(own)
+def infer_batch(rows: list[SourceRow], config: SynthConfig, *, pool) -> list[Synthesized]:
+    """The inferred backend on one batch of sources (a pure function of its inputs: inputs are seeded)."""
+    return infer_tests(
+        rows, pool, max_tests=config.max_tests, inputs_per_problem=config.inputs_per_problem, seed=config.seed
+    )
 
 
-def _llm(rows, model, config, store, run_id, pool, client, report):
-    from acecoder.llm import ChatFailure, ChatRequest, LLMClient, LLMConfig
+def llm_backend_version(row: SourceRow) -> str:
     from acecoder.stages.synth import llm_backend
 
-    if client is None:
-        client = LLMClient(LLMConfig.from_settings(get_settings(), model=model), store=store, run_id=run_id)
+    return llm_backend.prompt_version(row)
+
+
+def _llm_batch(rows: list[SourceRow], config: SynthConfig, client, run: BatchRunner) -> list[Synthesized]:
+    from acecoder.llm import ChatFailure, ChatRequest
+    from acecoder.stages.synth import llm_backend
+
     requests = [
         ChatRequest.from_prompt(
             llm_backend.prompt_for(row), temperature=config.temperature, max_tokens=config.max_tokens
@@ -130,26 +157,20 @@ def _llm(rows, model, config, store, run_id, pool, client, report):
             outcomes.append(Synthesized(row.source_id, failure=f"request failed: {reply.reason}"))
         else:
             outcomes.append(llm_backend.parse_reply(row, reply.text))
-    report.usage = client.meter.as_dict()
     if config.augment:
-        _augment(rows, outcomes, config, pool)
-    return outcomes, [llm_backend.prompt_version(row) for row in rows]
+        _augment(rows, outcomes, config, run)
+    return outcomes
 
 
-def _augment(rows: list[SourceRow], outcomes: list[Synthesized], config: SynthConfig, pool) -> None:
+def _augment(
+    rows: list[SourceRow], outcomes: list[Synthesized], config: SynthConfig, run: BatchRunner
+) -> None:
     """Add inferred tests to LLM problems whose entry point the source program defines."""
     usable = [(row, o) for row, o in zip(rows, outcomes, strict=True) if not o.failure and o.reference]
+    if not usable:
+        return
     targets = [SourceRow(row.source_id, row.question, row.solution, o.entry_point) for row, o in usable]
-    inferred = _with_pool(
-        pool,
-        lambda p: infer_tests(
-            targets,
-            p,
-            max_tests=config.max_tests,
-            inputs_per_problem=config.inputs_per_problem,
-            seed=config.seed,
-        ),
-    )
+    [(_, inferred)] = list(run.map(infer_batch, [(targets, config)]))
     for (_, outcome), extra in zip(usable, inferred, strict=True):
         new = [t for t in extra.tests if t not in outcome.tests]
         outcome.tests += new
@@ -206,5 +227,5 @@ def store_outcomes(
             )
     with store.transaction():
         store.insert("problems_upsert", problems, run_id=run_id)
-        report.tests = store.insert("tests_insert", tests, run_id=run_id)
+        report.tests += store.insert("tests_insert", tests, run_id=run_id)
     report.problems += sum(p["status"] != "failed" for p in problems)
