@@ -17,7 +17,7 @@ from acecoder.stages.imports import (
     import_llm_tests,
     import_samples,
 )
-from acecoder.stages.imports.entry_points import infer_entry_point, served_function
+from acecoder.code.entry_points import infer_entry_point, served_function
 from acecoder.stages.imports.llm_tests import check_fragment, fragments
 
 HEP = str(FIXTURES / "humanevalplus_slice.jsonl")

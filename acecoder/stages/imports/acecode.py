@@ -22,7 +22,7 @@ from acecoder.stages.imports.common import (
     program_row,
     stored_test_row,
 )
-from acecoder.stages.imports.entry_points import infer_entry_point
+from acecoder.code.entry_points import infer_entry_point
 from acecoder.stages.synth.validate import check_tests
 
 ACECODE_ORIGIN = "imported"

@@ -69,9 +69,10 @@ def extract_code(text: str) -> str:
 
 
 def _entry_point(tree: ast.Module) -> str | None:
-    functions = [n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
-    public = [name for name in functions if not name.startswith("_")]
-    return (public or functions or [None])[0]
+    # the function the others serve, not the first one: sources often define their helpers first
+    from acecoder.code.entry_points import served_function
+
+    return served_function(tree)
 
 
 def clean_code(raw: str, *, from_markdown: bool, strip_prints: bool = True) -> CleanCode:

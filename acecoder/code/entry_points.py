@@ -13,22 +13,25 @@ import ast
 import re
 from collections.abc import Sequence
 
-from acecoder.stages.synth.validate import guess_entry_point
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
 
 
-def _functions(code: str) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
-    try:
-        tree = ast.parse(code)
-    except (SyntaxError, ValueError):
-        return []
-    return [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+def _functions(code: str | ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    if isinstance(code, str):
+        try:
+            code = ast.parse(code)
+        except (SyntaxError, ValueError):
+            return []
+    return [n for n in code.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
 
 
-def served_function(code: str, question: str | None = None) -> str | None:
-    """The top-level function the others serve (see the module's docstring), None when `code` defines none."""
+def served_function(code: str | ast.Module, question: str | None = None) -> str | None:
+    """The top-level function the others serve (see the module's docstring), None when `code` (source or a
+    parsed module) defines none. Private helpers (`_name`) are passed over while a public function remains."""
     functions = _functions(code)
+    public = [f for f in functions if not f.name.startswith("_")]
+    functions = public or functions
     if not functions:
         return None
     names = {f.name for f in functions}
@@ -67,6 +70,8 @@ def infer_entry_point(
     for program in programs:
         defined |= {f.name for f in _functions(program)}
     if tests:
+        from acecoder.stages.synth.validate import guess_entry_point
+
         called = guess_entry_point(list(tests), defined or None)
         if called:
             return called
