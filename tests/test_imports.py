@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 from conftest import FIXTURES
 
+from acecoder.code.entry_points import infer_entry_point, served_function
 from acecoder.stages.imports import (
     ImportConfig,
     import_acecode,
@@ -17,7 +18,6 @@ from acecoder.stages.imports import (
     import_llm_tests,
     import_samples,
 )
-from acecoder.code.entry_points import infer_entry_point, served_function
 from acecoder.stages.imports.llm_tests import check_fragment, fragments
 
 HEP = str(FIXTURES / "humanevalplus_slice.jsonl")

@@ -13,7 +13,6 @@ import ast
 import re
 from collections.abc import Sequence
 
-
 _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from acecoder.code.entry_points import infer_entry_point
 from acecoder.code.extract import extract_program
 from acecoder.stages.imports.common import (
     BadRow,
@@ -22,7 +23,6 @@ from acecoder.stages.imports.common import (
     program_row,
     stored_test_row,
 )
-from acecoder.code.entry_points import infer_entry_point
 from acecoder.stages.synth.validate import check_tests
 
 ACECODE_ORIGIN = "imported"
