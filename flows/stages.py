@@ -136,6 +136,7 @@ def pairs_flow(
     min_gap: float = PairRule.min_gap,
     min_rejected: float = PairRule.min_rejected,
     max_per_problem: int = PairRule.max_per_problem,
+    policies: list[str] | None = PairRule.policies,
     export: Path | None = DEFAULT_EXPORT,
     histogram: Path = DEFAULT_HISTOGRAM,
 ) -> dict:
@@ -144,7 +145,11 @@ def pairs_flow(
     from acecoder.stages.export import export_reward_pairs
 
     rule = PairRule(
-        min_chosen=min_chosen, min_gap=min_gap, min_rejected=min_rejected, max_per_problem=max_per_problem
+        min_chosen=min_chosen,
+        min_gap=min_gap,
+        min_rejected=min_rejected,
+        max_per_problem=max_per_problem,
+        policies=tuple(policies) if policies else None,
     )
     with open_store(db) as store:
         report = tasks.pairs_task(store, rule, histogram, _flow_run_id())

@@ -131,31 +131,56 @@ def limit_config(limit: int):
 
 
 def test_filter_flow_takes_references_from_a_model(harness, offline, tmp_path, openai_stub, monkeypatch):
-    """AceCoder's reference step through the flow: the model's program is what the tests are run against."""
-    from flows.stages import filter_flow, ingest_flow, synth_flow
+    """AceCoder's reference step through the flow: the model's program becomes the stored reference (its
+    policy recorded) that the tests run against and the mutants policy mutates; a failed request leaves its
+    problem pending for the next run."""
+    from openai_stub import status
+
+    from flows.stages import filter_flow, ingest_flow, sample_flow, synth_flow
 
     db = tmp_path / "f.duckdb"
     ingest_flow(source="seed", db=db, limit=4)
     synth_flow(db=db, backend="inferred")
     monkeypatch.setenv("OPENAI_BASE_URL", openai_stub.base_url)
     monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    monkeypatch.setenv("ACECODER_LLM_MAX_RETRIES", "0")
     get_settings.cache_clear()
     with open_store(db) as store:
         names = [r[0] for r in store.con.execute("SELECT entry_point FROM problems ORDER BY 1").fetchall()]
-    wrong = names[0]  # this one's reference comes back broken: all its tests fail, so the problem is dropped
+    broken, unanswered = names[0], names[1]  # a reference that fails its tests; a request that fails
+
+    def model_reference(name: str) -> str:
+        return SEED[name].solution + "\nWRITTEN_BY_THE_REFERENCE_MODEL = True\n"
 
     def solve(payload):
         prompt = payload["messages"][-1]["content"]
         name = next(n for n in names if f"{n}(" in prompt)
-        code = f"def {name}(*args, **kwargs):\n    return None\n" if name == wrong else SEED[name].solution
+        if name == unanswered:
+            return status(500)(payload)
+        code = f"def {name}(*args, **kwargs):\n    return None\n" if name == broken else model_reference(name)
         return StubResponse(body=completion_body(payload, [f"```python\n{code}```"]))
 
     openai_stub.default = solve
     result = filter_flow(db=db, reference_model="reference-model", mutants=0, min_tests=3)
-    assert result["problems"] == 4 and result["kept"] == 3 and result["dropped"] == 1
+    assert (result["problems"], result["kept"], result["dropped"]) == (3, 2, 1)
+    assert result["reference_requests_failed"] == 1
     assert {r["model"] for r in openai_stub.requests} == {"reference-model"}
     with open_store(db) as store:
-        dropped = store.con.execute(
-            "SELECT entry_point FROM problems WHERE status = 'dropped'"
+        status_of = dict(store.con.execute("SELECT entry_point, status FROM problems").fetchall())
+        stored = store.con.execute(
+            "SELECT entry_point, reference, reference_policy FROM problems WHERE status = 'kept'"
         ).fetchall()
-    assert dropped == [(wrong,)]
+    assert status_of[broken] == "dropped" and status_of[unanswered] == "synthesized"  # pending
+    assert {(name, ref, policy) for name, ref, policy in stored} == {
+        (name, model_reference(name), "reference-model") for name in names[2:]
+    }
+
+    # the next run takes the pending problem again (its request now succeeds)
+    unanswered = None
+    again = filter_flow(db=db, reference_model="reference-model", mutants=0, min_tests=3)
+    assert (again["problems"], again["kept"]) == (1, 1)
+
+    sample_flow(db=db, n=4)  # the offline mutants policy mutates the stored (model's) reference
+    with open_store(db) as store:
+        reformatted = store.con.execute("SELECT code FROM programs WHERE policy = 'reformat'").fetchall()
+    assert reformatted and all("WRITTEN_BY_THE_REFERENCE_MODEL" in code for (code,) in reformatted)

@@ -12,7 +12,12 @@ from acecoder.stages.pairs import PairRule, make_pairs
 
 
 def plant(
-    store, problem: str, rates: dict[str, int], kept: int = 10, codes: dict[str, str] | None = None
+    store,
+    problem: str,
+    rates: dict[str, int],
+    kept: int = 10,
+    codes: dict[str, str] | None = None,
+    policies: dict[str, str] | None = None,
 ) -> None:
     """A kept problem with `kept` kept tests (and one dropped), and programs passing the given counts."""
     con = store.con
@@ -37,8 +42,8 @@ def plant(
         )
         program = f"{problem}-{name}"
         con.execute(
-            "INSERT INTO programs (program_id, problem_id, code, policy, normalized_hash) VALUES (?, ?, ?, 'm', ?)",
-            [program, problem, code, normalized_hash(code)],
+            "INSERT INTO programs (program_id, problem_id, code, policy, normalized_hash) VALUES (?, ?, ?, ?, ?)",
+            [program, problem, code, (policies or {}).get(name, "m"), normalized_hash(code)],
         )
         con.executemany(
             "INSERT INTO executions (program_id, test_id, status) VALUES (?, ?, ?)",
@@ -115,3 +120,20 @@ def test_exports(store, tmp_path):
     _, problems = export_rl_prompts(store, tmp_path / "rl")
     rl = pl.read_parquet(tmp_path / "rl" / "data" / "train-00000-of-00001.parquet")
     assert problems == 2 and rl["hard"].dtype == pl.Boolean and set(rl["problem_id"]) == {"p", "q"}
+
+
+def test_pairs_stay_within_one_policy_and_leave_the_reference_out(store):
+    # the reference passes everything by construction: it must not become every pair's chosen side
+    policies = {"ref": "reference", "a_good": "model-a", "a_bad": "model-a", "b_bad": "model-b"}
+    policies |= {"mut_good": "reformat", "mut_bad": "mutant:swap_args"}
+    rates = {"ref": 10, "a_good": 9, "a_bad": 3, "b_bad": 2, "mut_good": 10, "mut_bad": 4}
+    plant(store, "p", rates, policies=policies)
+    make_pairs(store, PairRule())
+    assert pair_set(store) == {("a_good", "a_bad"), ("mut_good", "mut_bad")}
+
+
+def test_pairs_pool_the_policies_asked_for(store):
+    policies = {"ref": "reference", "a_good": "model-a", "a_bad": "model-a", "b_bad": "model-b"}
+    plant(store, "p", {"ref": 10, "a_good": 9, "a_bad": 3, "b_bad": 2}, policies=policies)
+    make_pairs(store, PairRule(policies=("model-a", "reference")))
+    assert pair_set(store) == {("a_good", "a_bad"), ("ref", "a_bad")}

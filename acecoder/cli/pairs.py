@@ -22,6 +22,7 @@ def pairs(
     min_rejected: Annotated[float, config_option(C, "min_rejected")] = C.min_rejected,
     max_per_problem: Annotated[int, config_option(C, "max_per_problem", min=1)] = C.max_per_problem,
     seed: Annotated[int, config_option(C, "seed")] = C.seed,
+    policy: Annotated[list[str] | None, config_option(C, "policies", "--policy", show_default=False)] = None,
     histogram: Annotated[
         Path, typer.Option(help="Where to save the pass-rate histogram (PNG).")
     ] = DEFAULT_HISTOGRAM,
@@ -47,6 +48,7 @@ def pairs(
         min_rejected=min_rejected,
         max_per_problem=max_per_problem,
         seed=seed,
+        policies=tuple(policy) if policy else None,
     )
     with open_store(db) as store:
         report = make_pairs(store, rule, histogram=histogram)

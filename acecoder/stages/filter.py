@@ -59,6 +59,7 @@ class FilterReport:
     tests_kept: int = 0
     drop_reasons: dict[str, int] = field(default_factory=dict)
     mean_mutation_score: float | None = None
+    reference_requests_failed: int = 0  # reference step: problems left pending for the next run
 
     def add_batch(self, rows: dict) -> None:
         """Count one batch's outcome (as returned by `filter_batch`)."""
@@ -86,22 +87,31 @@ def filter_batch(
     from acecoder.sandbox import Job
 
     by_problem = {pid: group.sort("idx") for (pid,), group in tests.group_by("problem_id")}
-    programs, executions, test_updates, problem_updates = [], [], [], []
+    programs, executions, test_updates, problem_updates, references = [], [], [], [], []
     first_jobs = []
     for row in problems.iter_rows(named=True):
         pid, reference = row["problem_id"], row["reference"]
+        model = row.get("reference_policy")
+        if model and reference:
+            references.append({"problem_id": pid, "reference": reference, "reference_policy": model})
         group = by_problem.get(pid)
         if not reference or group is None:
+            no_reference = (
+                f"the reference model's answer defines no {row['entry_point']}"
+                if model
+                else "no reference program"
+            )
             problem_updates.append(
                 {
                     "problem_id": pid,
                     "status": "dropped",
                     "mutation_score": None,
-                    "status_reason": "no reference program" if not reference else "no tests",
+                    "status_reason": no_reference if not reference else "no tests",
                 }
             )
             continue
-        programs.append(program_row(pid, reference, "reference", None, normalized=False))
+        metadata = {"reference_policy": model} if model else None
+        programs.append(program_row(pid, reference, "reference", None, metadata, normalized=False))
         first_jobs.append(Job(id=pid, program=reference, tests=group["code"].to_list()))
     first = {r["id"]: r for r in pool.run(first_jobs)}
     rerun_jobs = []
@@ -160,6 +170,7 @@ def filter_batch(
         "executions": executions,
         "tests": test_updates,
         "problems": problem_updates,
+        "references": references,
     }
 
 
@@ -170,6 +181,8 @@ def write_filter_rows(store: Store, rows: dict, run_id: str) -> None:
         store.insert("executions_insert", rows["executions"])
         store.insert("tests_set_kept", rows["tests"])
         store.insert("problems_set_filtered", rows["problems"])
+        if rows.get("references"):
+            store.insert("problems_set_reference", rows["references"])
 
 
 def mutant_time_limits(reference_ms: list[float], config: FilterConfig, limits) -> tuple[float, float]:
@@ -209,13 +222,16 @@ def _mutation_scores(
     return {pid: sum(flags) / len(flags) for pid, flags in killed.items()}
 
 
-def _references(problems: pl.DataFrame, store: Store, model: str, run_id: str) -> pl.DataFrame:
-    """Replace each problem's reference with a program sampled from `model` (AceCoder's prompt)."""
+def with_model_references(
+    problems: pl.DataFrame, store: Store, client, model: str, report: FilterReport
+) -> pl.DataFrame:
+    """AceCoder's reference step on one batch: each problem's reference becomes the program `model` writes for
+    the question and its first two tests (AceCoder's prompt), recorded with `reference_policy` = the model.
+    Problems whose request failed are left out, so they stay pending for the next run; an answer without the
+    entry point (cached, so asking again would not help) leaves the reference empty and the problem is dropped."""
     from acecoder.code.extract import extract_program
-    from acecoder.core.settings import get_settings
-    from acecoder.llm import ChatFailure, ChatRequest, LLMClient, LLMConfig, prompts
+    from acecoder.llm import ChatFailure, ChatRequest, prompts
 
-    client = LLMClient(LLMConfig.from_settings(get_settings(), model=model), store=store, run_id=run_id)
     first_tests = store.frame("problem_first_tests", staged=problems.select("problem_id"), n=2)
     examples = {pid: "\n".join(g.sort("idx")["code"]) for (pid,), g in first_tests.group_by("problem_id")}
     requests = [
@@ -228,11 +244,16 @@ def _references(problems: pl.DataFrame, store: Store, model: str, run_id: str) -
         )
         for r in problems.iter_rows(named=True)
     ]
-    references = []
+    answered, references = [], []
     for row, reply in zip(problems.iter_rows(named=True), client.run_many(requests), strict=True):
-        code = None if isinstance(reply, ChatFailure) else extract_program(reply.text, row["entry_point"])
-        references.append(code)
-    return problems.with_columns(pl.Series("reference", references, dtype=pl.String))
+        answered.append(not isinstance(reply, ChatFailure))
+        if isinstance(reply, ChatFailure):
+            report.reference_requests_failed += 1
+            continue
+        references.append(extract_program(reply.text, row["entry_point"]))
+    return problems.filter(pl.Series(answered, dtype=pl.Boolean)).with_columns(
+        pl.Series("reference", references, dtype=pl.String), pl.lit(model).alias("reference_policy")
+    )
 
 
 def filter_problems(
@@ -257,17 +278,32 @@ def filter_problems(
         tqdm(total=todo.height, desc="filter", unit="problem", disable=not progress) as bar,
     ):
         report.run_id = run_id
+        client = None
         if config.reference_model:
-            todo = _references(todo, store, config.reference_model, run_id)
-        work = (
-            (batch, store.frame("problem_tests", staged=batch.select("problem_id")), config, run_id)
-            for batch in slices(todo, config.batch_size)
-        )
-        for (batch, *_), rows in run.map(filter_batch, work):
+            from acecoder.core.settings import get_settings
+            from acecoder.llm import LLMClient, LLMConfig
+
+            settings = get_settings()
+            client = LLMClient(
+                LLMConfig.from_settings(settings, model=config.reference_model), store=store, run_id=run_id
+            )
+
+        def work():
+            for batch in slices(todo, config.batch_size):
+                if client is not None:
+                    asked = batch.height
+                    batch = with_model_references(batch, store, client, config.reference_model, report)
+                    bar.update(asked - batch.height)  # left pending: their requests failed
+                    if batch.height == 0:
+                        continue
+                tests = store.frame("problem_tests", staged=batch.select("problem_id"))
+                yield batch, tests, config, run_id
+
+        for _, rows in run.map(filter_batch, work()):
             write_filter_rows(store, rows, run_id)
             report.add_batch(rows)
             scores += [p["mutation_score"] for p in rows["problems"] if p["mutation_score"] is not None]
-            bar.update(batch.height)
+            bar.update(len(rows["problems"]))
         report.mean_mutation_score = sum(scores) / len(scores) if scores else None
         metrics.update(asdict(report))
     log.info("filter: %s kept, %s dropped", report.kept, report.dropped)

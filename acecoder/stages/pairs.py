@@ -14,13 +14,24 @@ DEFAULT_HISTOGRAM = Path("data/reports/pass_rates.png")
 
 @dataclass(frozen=True)
 class PairRule:
-    """AceCoder's defaults: chosen >= 0.8, chosen - rejected >= 0.4, rejected > 0."""
+    """AceCoder's defaults: chosen >= 0.8, chosen - rejected >= 0.4, rejected > 0, within one policy's samples."""
 
     min_chosen: float = setting(0.8, "Chosen pass rate at least this.")
     min_gap: float = setting(0.4, "Chosen minus rejected pass rate at least this.")
     min_rejected: float = setting(0.0, "Rejected pass rate above this (strictly).")
     max_per_problem: int = setting(16, "Most pairs per problem.")
     seed: int = setting(0, "Seed of the choice among a problem's eligible pairs.")
+    policies: tuple[str, ...] | None = setting(
+        None,
+        "Pair only the programs of these policies, pooled (e.g. a model's samples and `reference`). Default: "
+        "each sampling policy on its own, never the stored reference (`mutants` is the offline policy).",
+    )
+
+    def query_params(self) -> dict[str, object]:
+        """The rule as the bound parameters of `pairs_select.sql`."""
+        params = asdict(self)
+        params["policies"] = list(self.policies) if self.policies else None
+        return params
 
 
 @dataclass
@@ -43,7 +54,7 @@ def make_pairs(
     report = PairsReport()
     with store.tracked_run("pairs", asdict(rule), flow_run_id) as (run_id, metrics):
         report.run_id = run_id
-        selected = store.frame("pairs_select", **asdict(rule))
+        selected = store.frame("pairs_select", **rule.query_params())
         with store.transaction():
             report.new_pairs = store.insert(
                 "pairs_insert", selected, rule=json.dumps(asdict(rule)), run_id=run_id
