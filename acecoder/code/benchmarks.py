@@ -36,6 +36,7 @@ class BenchmarkTask:
     plus_input: list[Any] = field(default_factory=list)
     atol: float = 0.0
     assertion: str = ""  # MBPP's original asserts
+    contract: str = ""  # EvalPlus's input contract: asserts on the arguments, indented as the solution's body
 
     @property
     def benchmark(self) -> str:
@@ -66,6 +67,7 @@ def _task(row: dict[str, Any]) -> BenchmarkTask:
         plus_input=inputs(row.get("plus_input")),
         atol=float(row.get("atol") or 0),
         assertion=row.get("assertion", ""),
+        contract=row.get("contract") or "",
     )
 
 
