@@ -11,6 +11,7 @@ import typer
 from acecoder.cli.execute import execute
 from acecoder.cli.export import export_app
 from acecoder.cli.filter import filter_tests
+from acecoder.cli.imports import import_app
 from acecoder.cli.ingest import ingest
 from acecoder.cli.pairs import pairs
 from acecoder.cli.report import report_app
@@ -53,6 +54,7 @@ app.command("execute")(execute)
 app.command("pairs")(pairs)
 app.add_typer(export_app, name="export")
 app.add_typer(report_app, name="report")
+app.add_typer(import_app, name="import")
 app.add_typer(rm_app, name="rm")
 app.add_typer(rl_app, name="rl")
 app.add_typer(synthetic_app, name="synthetic")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import selectors
 import subprocess
@@ -64,6 +65,7 @@ DEFAULT_PRELOAD = (
 # run to its limit while other workers idle; the round trip this saves costs far less than that.
 _JOBS_IN_FLIGHT = 1
 _START_TIMEOUT_S = 60.0
+log = logging.getLogger(__name__)
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
@@ -73,6 +75,7 @@ class _Pending:
     index: int
     job: Job
     checks: list[ValueCheck | None]
+    request: bytes  # the JSON line the worker reads
 
 
 class _WorkerProcess:
@@ -105,9 +108,9 @@ class _WorkerProcess:
         os.set_blocking(self.stdin, False)
         return json.loads(self.lines()[0])
 
-    def send(self, pending: _Pending, request: dict[str, Any]) -> None:
+    def send(self, pending: _Pending) -> None:
         self.pending.append(pending)
-        self.outbox += json.dumps(request, separators=(",", ":")).encode() + b"\n"
+        self.outbox += pending.request + b"\n"
 
     def flush(self) -> None:
         try:
@@ -186,7 +189,7 @@ class SandboxPool:
             if strict:
                 self.close()
                 raise RuntimeError(message)
-            print(f"WARNING: acecoder {message}", file=sys.stderr, flush=True)
+            log.warning("acecoder %s", message)
 
     def __enter__(self) -> SandboxPool:
         return self
@@ -230,42 +233,43 @@ class SandboxPool:
                 self._replace_busy_workers()
 
     def _dispatch(self, jobs: Iterator[tuple[int, Job]]) -> Iterator[Result]:
-        retry: deque[_Pending] = deque()
+        # Jobs prepared (planned and encoded) ahead, one per worker, so that a worker that answers gets its
+        # next job at once, before its answer is even judged.
+        ready: deque[_Pending] = deque()
         exhausted = False
-        selector = selectors.DefaultSelector()
         finished: list[Result] = []
+        selector = selectors.DefaultSelector()
         try:
             while True:
+                while not exhausted and len(ready) < len(self._workers):
+                    item = next(jobs, None)
+                    if item is None:
+                        exhausted = True
+                    else:
+                        ready.append(self._prepare(*item))
                 for worker in self._workers:
-                    while len(worker.pending) < _JOBS_IN_FLIGHT and not exhausted:
-                        if retry:
-                            self._send(worker, retry.popleft())
-                            continue
-                        item = next(jobs, None)
-                        if item is None:
-                            exhausted = True
-                            break
-                        self._send(worker, self._prepare(*item))
-                    worker.flush()
+                    if len(worker.pending) < _JOBS_IN_FLIGHT and ready:
+                        self._send(worker, ready.popleft())
                 # Handed over only now, with every free worker given its next job: the caller's work on
                 # them (storing, printing) overlaps the workers' rather than leaving them idle.
                 yield from finished
-                if exhausted and not retry and not any(worker.pending for worker in self._workers):
+                if not ready and not any(worker.pending for worker in self._workers):
                     return
-                finished = list(self._collect(selector, retry))
+                finished = list(self._collect(selector, ready))
         finally:
             selector.close()
 
-    def _collect(self, selector: selectors.BaseSelector, retry: deque[_Pending]) -> Iterator[Result]:
-        """Wait for replies (or room to send); yield their Results; replace dead workers."""
+    def _collect(self, selector: selectors.BaseSelector, ready: deque[_Pending]) -> Iterator[Result]:
+        """Wait for replies (or room to send); hand the workers that answered their next jobs; yield the
+        replies' Results; replace dead workers."""
         for worker in self._workers:
             selector.register(worker.stdout, selectors.EVENT_READ, worker)
             if worker.outbox:
                 selector.register(worker.stdin, selectors.EVENT_WRITE, worker)
-        ready = selector.select()
+        events = selector.select()
         for fd in list(selector.get_map()):
             selector.unregister(fd)
-        for key, _ in ready:
+        for key, _ in events:
             worker: _WorkerProcess = key.data
             if worker not in self._workers:  # replaced a moment ago
                 continue
@@ -273,40 +277,47 @@ class SandboxPool:
                 worker.flush()
                 continue
             lines, alive = worker.receive()
-            for line in lines:
-                yield self._result(worker, json.loads(line))
+            answered = [self._answered(worker, json.loads(line)) for line in lines]
+            if alive and len(worker.pending) < _JOBS_IN_FLIGHT and ready:
+                self._send(worker, ready.popleft())
+            for pending, reply in answered:
+                yield verdicts.finalize(pending.job, pending.checks, reply, self.limits, pending.index)
             if not alive:
-                yield from self._replace(worker, retry)
+                yield from self._replace(worker, ready)
 
     def _prepare(self, index: int, job: Job) -> _Pending:
         if not isinstance(job, Job):
             raise TypeError(f"job {index} is a {type(job).__name__}, not a Job")
         self._seq += 1
-        return _Pending(self._seq, index, job, [plan_test(test) for test in job.tests])
-
-    def _send(self, worker: _WorkerProcess, pending: _Pending) -> None:
-        job = pending.job
+        checks = [plan_test(test) for test in job.tests]
         units = [
             check.unit() if check is not None else script_unit(test)
-            for check, test in zip(pending.checks, job.tests, strict=True)
+            for check, test in zip(checks, job.tests, strict=True)
         ]
         units += [{"kind": "values", "exprs": [[call, 1]], "where": "call"} for call in job.calls or ()]
-        worker.send(
-            pending,
-            {"seq": pending.seq, "program": job.program, "units": units, "limits": self.limits.for_job(job)},
-        )
+        request = {
+            "seq": self._seq,
+            "program": job.program,
+            "units": units,
+            "limits": self.limits.for_job(job),
+        }
+        return _Pending(self._seq, index, job, checks, json.dumps(request, separators=(",", ":")).encode())
 
-    def _result(self, worker: _WorkerProcess, reply: dict[str, Any]) -> Result:
+    def _send(self, worker: _WorkerProcess, pending: _Pending) -> None:
+        worker.send(pending)
+        worker.flush()
+
+    def _answered(self, worker: _WorkerProcess, reply: dict[str, Any]) -> tuple[_Pending, dict[str, Any]]:
         pending = worker.pending.popleft()
         if reply.get("seq") != pending.seq:
             raise RuntimeError(f"sandbox worker answered job {reply.get('seq')} instead of {pending.seq}")
-        return verdicts.finalize(pending.job, pending.checks, reply, self.limits, pending.index)
+        return pending, reply
 
-    def _replace(self, dead: _WorkerProcess, retry: deque[_Pending]) -> Iterator[Result]:
+    def _replace(self, dead: _WorkerProcess, ready: deque[_Pending]) -> Iterator[Result]:
         dead.kill()
-        if dead.pending:  # the first was running when it died; the others never started
+        if dead.pending:  # the first was running when it died; any other never started
             running = dead.pending.popleft()
-            retry.extend(dead.pending)
+            ready.extendleft(reversed(dead.pending))
             yield verdicts.lost(
                 running.job, running.checks, self.limits, running.index, "the sandbox worker running it died"
             )
