@@ -36,13 +36,17 @@ def ingest(
     ngram: Annotated[int, config_option(C, "decontam_ngram", min=4)] = C.decontam_ngram,
     decontaminate: Annotated[bool, config_option(C, "decontaminate")] = C.decontaminate,
     workers: Annotated[int, config_option(C, "workers", min=1)] = C.workers,
+    chunk_rows: Annotated[int, config_option(C, "chunk_rows", min=1)] = C.chunk_rows,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
     db: DbOption = None,
 ) -> None:
     """Read SOURCE into the `sources` table.
 
     Keeps Python code that defines a function or class, strips print lines, drops exact and near
     duplicates, and flags rows that overlap HumanEval(+)/MBPP(+) (kept, but excluded from later stages).
-    Bad input stops with the file, row and field, and writes nothing.
+    Reads, checks and commits CHUNK_ROWS rows at a time, so memory stays flat in the input's size and a
+    killed run loses only the chunk in flight (running again adds nothing twice). Bad input stops with the
+    file, row and field; the chunks before it stay stored.
     """
     from acecoder.core.store import open_store
     from acecoder.stages.ingest import IngestError
@@ -61,18 +65,18 @@ def ingest(
         decontam_ngram=ngram,
         decontaminate=decontaminate,
         workers=workers,
+        chunk_rows=chunk_rows,
     )
     with open_store(db) as store:
         try:
-            with console.status(f"ingesting {source}"):
-                report = run_ingest(source, store, config)
+            report = run_ingest(source, store, config, progress=progress)
         except IngestError as exc:
             console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
     table = Table(title=f"ingest {report.dataset} ({report.layout} layout), run {report.run_id}")
     table.add_column("rows")
     table.add_column("count", justify="right")
-    table.add_row("read", f"{report.read:,}")
+    table.add_row("read", f"{report.read:,} in {report.chunks:,} chunks")
     table.add_row("exact duplicates (dropped)", f"{report.exact_duplicates:,}")
     for reason, count in report.skipped.items():
         table.add_row(f"skipped: {reason}", f"{count:,}")

@@ -21,7 +21,9 @@ class IngestConfig:
     )
     split: str = setting("train", "Split of a Hub dataset.")
     limit: int | None = setting(None, "Ingest at most this many rows (after --shuffle).")
-    shuffle: bool = setting(False, "Shuffle the rows before --limit.")
+    shuffle: bool = setting(
+        False, "Shuffle the rows before --limit (reads the whole input into memory first: no streaming)."
+    )
     seed: int = setting(0, "Seed of --shuffle.")
     strip_prints: bool = setting(True, "Remove print(...) lines where the code stays valid, as AceCoder did.")
     near_dup_threshold: float = setting(
@@ -34,3 +36,8 @@ class IngestConfig:
     )
     decontaminate: bool = setting(True, "Check rows against the benchmarks.")
     workers: int = setting(2, "Processes cleaning code on large inputs.")
+    chunk_rows: int = setting(
+        20_000,
+        "Rows read, checked and committed at a time: memory stays flat in the input's size, and a killed run "
+        "loses at most the chunk in flight.",
+    )

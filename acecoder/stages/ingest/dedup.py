@@ -103,23 +103,46 @@ def lsh_params(
     return best
 
 
-def near_duplicates(sig: np.ndarray, threshold: float) -> np.ndarray:
+def scheme(threshold: float, num_perm: int = NUM_PERM) -> str:
+    """The banding `threshold` uses, as stored beside band keys ("{bands}x{rows}")."""
+    bands, rows = lsh_params(threshold, num_perm)
+    return f"{bands}x{rows}"
+
+
+def empty_rows(sig: np.ndarray) -> np.ndarray:
+    """Rows whose text had no shingles: they nearly duplicate nothing."""
+    return (sig == np.iinfo(np.uint32).max).all(axis=1)
+
+
+def band_keys(sig: np.ndarray, threshold: float) -> np.ndarray:
+    """(rows, bands) uint64 LSH keys of the signatures under the banding `threshold` uses: two rows are
+    candidates when any band's keys are equal."""
+    bands, rows = lsh_params(threshold, sig.shape[1])
+    mix = np.random.default_rng(7).integers(1, 1 << 63, size=rows, dtype=np.uint64)
+    keys = np.empty((sig.shape[0], bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for band in range(bands):
+            keys[:, band] = (sig[:, band * rows : (band + 1) * rows].astype(np.uint64) * mix).sum(axis=1)
+    return keys
+
+
+def near_duplicates(sig: np.ndarray, threshold: float, fixed: int = 0) -> np.ndarray:
     """For each row, the index of an earlier row it nearly duplicates (estimated Jaccard >= threshold), or -1.
 
-    Rows are taken in order, so the first of a group is the one kept.
+    Rows are taken in order, so the first of a group is the one kept. The first `fixed` rows are already
+    decided (stored rows, whose own links are known): they are never marked, only matched against, so a
+    later row links to the earliest of them it resembles.
     """
     n, num_perm = sig.shape
     dup_of = np.full(n, -1, dtype=np.int64)
     if n < 2 or threshold >= 1.0:
         return dup_of
-    bands, rows = lsh_params(threshold, num_perm)
-    empty = (sig == np.iinfo(np.uint32).max).all(axis=1)
-    rng = np.random.default_rng(7)
-    mix = rng.integers(1, 1 << 63, size=rows, dtype=np.uint64)
+    empty = empty_rows(sig)
+    all_keys = band_keys(sig, threshold)
     pairs = []
     with np.errstate(over="ignore"):
-        for band in range(bands):
-            keys = (sig[:, band * rows : (band + 1) * rows].astype(np.uint64) * mix).sum(axis=1)
+        for band in range(all_keys.shape[1]):
+            keys = all_keys[:, band].copy()
             keys[empty] = np.arange(int(empty.sum()), dtype=np.uint64) + np.uint64(1 << 40)  # never collide
             order = np.argsort(keys, kind="stable")
             sorted_keys = keys[order]
@@ -154,7 +177,7 @@ def near_duplicates(sig: np.ndarray, threshold: float) -> np.ndarray:
     )
     links = dup_of.tolist()
     for first, other in zip(firsts[similar].tolist(), others[similar].tolist(), strict=True):
-        if links[other] != -1:
+        if links[other] != -1 or other < fixed:
             continue
         root = first
         while links[root] != -1:
