@@ -31,7 +31,7 @@ def task_problem(task: BenchmarkTask, benchmark: str) -> dict:
         reference=task.prompt + task.canonical_solution,
         origin=BENCHMARK_ORIGIN,
         evaluation_only=True,
-        metadata={"task_id": task.task_id, "benchmark": benchmark},
+        metadata={"task_id": task.task_id, "benchmark": benchmark, "contract": task.contract},
         status="imported",
     )
 

@@ -8,6 +8,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
+
 from acecoder.core.store import Store
 from acecoder.stages.imports import acecode, benchmark_tasks, llm_tests, samples
 from acecoder.stages.imports.common import (
@@ -167,19 +169,21 @@ def add_inferred_tests(
     max_tests: int = 20,
     inputs_per_problem: int = 40,
     seed: int = 0,
+    domain_guards: bool = True,
     pool=None,
     flow_run_id: str | None = None,
 ) -> ImportReport:
     """Tests for the imported benchmark tasks from the synthesis stage's offline backend (`infer_tests`: the
     reference run on inputs grown from the docstring's examples), stored on the task's own problem (origin
-    `inferred`) so that they judge the same programs as any imported tests."""
+    `inferred`) so that they judge the same programs as any imported tests. With `domain_guards`, tests on
+    inputs outside the task's domain (`acecoder.code.domain`: the task's contract, the examples' types, signs
+    and alphabets) are left out, counted per guard in `dropped`."""
     from acecoder.stages.synth.inferred import SourceRow, infer_tests
 
-    frame = store.frame("imports_benchmark_problems")
+    frame = store.frame("imports_benchmark_problems").filter(pl.col("reference").is_not_null())
     rows = [
         SourceRow(r["problem_id"], r["question"], r["reference"], r["entry_point"])
         for r in frame.iter_rows(named=True)
-        if r["reference"]
     ]
     report = ImportReport("inferred-tests", "benchmark tasks")
     params = {
@@ -187,32 +191,79 @@ def add_inferred_tests(
         "max_tests": max_tests,
         "inputs_per_problem": inputs_per_problem,
         "seed": seed,
+        "domain_guards": domain_guards,
     }
-    with store.tracked_run("import", params, flow_run_id) as (run_id, metrics):
-        report.run_id = run_id
-        if pool is None:
-            from acecoder.core.pools import new_pool
+    own = None
+    if pool is None:
+        from acecoder.core.pools import new_pool
 
-            with new_pool() as own:
-                outcomes = infer_tests(
-                    rows, own, max_tests=max_tests, inputs_per_problem=inputs_per_problem, seed=seed
-                )
-        else:
+        pool = own = new_pool()
+    try:
+        with store.tracked_run("import", params, flow_run_id) as (run_id, metrics):
+            report.run_id = run_id
             outcomes = infer_tests(
                 rows, pool, max_tests=max_tests, inputs_per_problem=inputs_per_problem, seed=seed
             )
-        batch = Batch(store, report, run_id, 10**9)
-        for outcome in outcomes:
-            report.rows += 1
-            if outcome.failure:
-                report.drop(outcome.failure.split(":")[0])
-                continue
-            for reason in (r for _, r in outcome.dropped):
-                report.drop(reason.split(":")[0])
-            batch.tests += [
-                stored_test_row(outcome.source_id, 1000 + i, code, "inferred")
-                for i, code in enumerate(outcome.tests)
-            ]
-        batch.flush()
-        metrics.update(report.metrics())
+            tests = {}
+            for outcome in outcomes:
+                report.rows += 1
+                if outcome.failure:
+                    report.drop(outcome.failure.split(":")[0])
+                    continue
+                for _, reason in outcome.dropped:
+                    report.drop(reason.split(":")[0])
+                tests[outcome.source_id] = list(outcome.tests)
+            if domain_guards:
+                tests = _inside_domain(tests, frame, pool, report)
+            batch = Batch(store, report, run_id, 10**9)
+            for problem_id, codes in tests.items():
+                batch.tests += [
+                    stored_test_row(problem_id, 1000 + i, code, "inferred") for i, code in enumerate(codes)
+                ]
+            batch.flush()
+            metrics.update(report.metrics())
+    finally:
+        if own is not None:
+            own.close()
     return report
+
+
+def _inside_domain(
+    tests: dict[str, list[str]], problems: pl.DataFrame, pool, report: ImportReport
+) -> dict[str, list[str]]:
+    """The tests whose inputs the examples' domain and the task's contract admit; the rest counted by guard."""
+    from acecoder.code.domain import ExampleDomain, call_arguments, guarded_reference
+    from acecoder.sandbox import Job
+
+    by_id = {r["problem_id"]: r for r in problems.iter_rows(named=True)}
+    kept: dict[str, list[str]] = {}
+    for problem_id, codes in tests.items():
+        row = by_id[problem_id]
+        domain = ExampleDomain.infer(row["question"], row["entry_point"])
+        kept[problem_id] = []
+        for code in codes:
+            reasons = (
+                [domain.violation(args) for args in call_arguments(code, row["entry_point"])]
+                if domain
+                else []
+            )
+            reason = next((r for r in reasons if r), None)
+            if reason:
+                report.drop(f"outside the domain: examples ({reason})")
+            else:
+                kept[problem_id].append(code)
+    jobs = []
+    for problem_id, codes in kept.items():
+        row = by_id[problem_id]
+        question, reference, contract = row["question"], row["reference"], row["contract"]
+        if contract.strip() and codes and reference.startswith(question):
+            program = guarded_reference(question, contract, reference[len(question) :])
+            jobs.append(Job(id=problem_id, program=program, tests=codes))
+    for result in pool.run_batch(jobs):
+        codes = kept[result["id"]]
+        passed = [
+            code for code, verdict in zip(codes, result["tests"], strict=True) if verdict["status"] == "pass"
+        ]
+        report.drop("outside the domain: contract", len(codes) - len(passed))
+        kept[result["id"]] = passed
+    return kept
