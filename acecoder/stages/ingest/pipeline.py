@@ -268,6 +268,9 @@ def ingest(
         for chunk in itertools.chain([first], chunks):
             _ingest_chunk(chunk, layout, store, cleaner, near, index, report)
             bar.update(chunk.height)
+            log.debug(
+                "ingest %s: chunk %d committed, %d rows stored", raw.name, report.chunks, report.inserted
+            )
             metrics.update({k: v for k, v in report.as_dict().items() if k != "contamination_examples"})
     log.info(
         "ingest %s: %s read, %s inserted in %s chunks",

@@ -205,7 +205,7 @@ def read_file(path: Path, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> tuple[Iterato
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise IngestError(str(path), f"unknown format {path.suffix!r}; use one of {', '.join(SUFFIXES)}")
-    if path.stat().st_size == 0:
+    if path.is_file() and path.stat().st_size == 0:
         raise IngestError(str(path), "empty file: no records")
     if kind == "jsonl":
         return _jsonl(path, chunk_rows), None
@@ -285,7 +285,7 @@ def read_chunks(source: str, *, split: str = "train", chunk_rows: int = DEFAULT_
         if (path / "state.json").is_file() and (path / "dataset_info.json").is_file():
             return _saved_dataset(path, chunk_rows)
         return _folder(path, chunk_rows)
-    if path.is_file():
+    if path.exists():  # a file, or a named pipe (`mkfifo`) another process writes JSON lines into
         chunks, total = read_file(path, chunk_rows)
         return RawChunks(str(path), chunks, [str(path)], total)
     if _HUB_ID.match(source) and not path.suffix:
