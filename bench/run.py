@@ -16,11 +16,13 @@ QUICK: dict[str, list[str]] = {
     "execute.py": ["--limit", "400"],
     "pool_schedule.py": ["--limit", "300"],
     "llm_client.py": ["--requests", "400"],
+    "llm_scale.py": ["--rows", "2000", "--small", "500", "--batch-size", "512"],
     "pairs.py": ["--problems", "4000", "--skip-plain"],
     "rerank.py": ["--tasks", "8", "--n", "20"],
     "rewards.py": ["--completions", "64", "--repeats", "1"],
     "rm_score.py": ["--pairs", "32", "--repeats", "1"],
     "synthetic.py": ["--count", "40"],
+    "test_quality.py": ["--tasks", "20", "--samples", "10"],
 }
 
 
