@@ -287,3 +287,36 @@ def test_evaluation_only_problems_never_reach_pairs_export_or_rl(store, tmp_path
     assert set(store.frame("export_rl")["problem_id"]) == {"train"}
     path, rows = export_rl_prompts(store, tmp_path / "rl")
     assert rows == 1
+
+
+def test_dataset_pass_rates_beside_ours(store, tmp_path):
+    from acecoder.stages.quality import dataset_pass_rates
+
+    path = tmp_path / "acecode.jsonl"
+    path.write_text(json.dumps(ACECODE_ROWS[0]) + "\n")
+    import_acecode(store, path)
+    store.con.execute("UPDATE tests SET kept = true")
+    programs = store.con.execute("SELECT program_id, sample_idx FROM programs ORDER BY sample_idx").fetchall()
+    tests = [r[0] for r in store.con.execute("SELECT test_id FROM tests ORDER BY idx").fetchall()]
+    # ours: the wrong program passes 1 of 3 (dataset: 0.33), the right one 3 of 3 (dataset: 1.0)
+    rows = [
+        {
+            "program_id": pid,
+            "test_id": tid,
+            "status": "pass" if idx == 1 or i == 2 else "fail",
+            "error_type": None,
+            "error_line": None,
+            "category": None,
+            "message": None,
+            "duration_ms": 1.0,
+            "run_id": "r",
+        }
+        for pid, idx in programs
+        for i, tid in enumerate(tests)
+    ]
+    nulls = {"error_type": pl.String, "error_line": pl.Int64, "category": pl.String, "message": pl.String}
+    store.insert("executions_insert", pl.DataFrame(rows, schema_overrides=nulls))
+    found = dataset_pass_rates(store).to_dicts()
+    assert len(found) == 1 and found[0]["policy"] == "m1" and found[0]["programs"] == 2
+    assert found[0]["mean_abs_difference"] == pytest.approx(abs(1 / 3 - 0.33) / 2)
+    assert found[0]["full_pass_agreement"] == 1.0

@@ -46,13 +46,22 @@ def quality(
     """How right the tests are: TPR, TNR, false acceptance and rejection rates, precision, pass-rate error and
     pair-label precision of each test suite (per origin, before and after the filter) against ground truth."""
     from acecoder.core.store import open_store
-    from acecoder.stages.quality import QualityConfig, quality_report, save_plot, score_all_tests
+    from acecoder.stages.quality import (
+        QualityConfig,
+        dataset_pass_rates,
+        quality_report,
+        save_plot,
+        score_all_tests,
+    )
 
     with open_store(db) as store:
         if run_tests:
             score_all_tests(store)
         report = quality_report(store, QualityConfig(min_tests=min_tests, label=label))
+        imported_rates = dataset_pass_rates(store)
     print_quality(report)
+    if imported_rates.height:
+        print_frame(imported_rates, "imported programs: the dataset's pass rate beside ours")
     typer.echo(f"wrote {report.save_json(out / 'quality.json')} and {save_plot(report, out / 'quality.png')}")
 
 

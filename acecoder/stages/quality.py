@@ -252,6 +252,12 @@ def quality_report(
     return report
 
 
+def dataset_pass_rates(store: Store) -> pl.DataFrame:
+    """Per policy, imported programs' own dataset pass rate (AceCode's) against the one scoring gave them on
+    the kept tests: counts, means, mean absolute difference, correlation, agreement on fully passing."""
+    return store.frame("quality_dataset_pass_rates")
+
+
 def score_all_tests(
     store: Store, *, pool=None, batch_size: int = 256, progress: bool = True, flow_run_id: str | None = None
 ) -> int:
