@@ -320,3 +320,36 @@ def test_dataset_pass_rates_beside_ours(store, tmp_path):
     assert len(found) == 1 and found[0]["policy"] == "m1" and found[0]["programs"] == 2
     assert found[0]["mean_abs_difference"] == pytest.approx(abs(1 / 3 - 0.33) / 2)
     assert found[0]["full_pass_agreement"] == 1.0
+
+
+def test_import_commands(tmp_path):
+    from typer.testing import CliRunner
+
+    from acecoder.cli.main import app
+    from acecoder.core.store import Store
+
+    db = str(tmp_path / "cli.duckdb")
+    runner = CliRunner()
+    steps = [
+        ["import", "benchmark", HEP, "--task", "HumanEval/2", "--task", "HumanEval/5"],
+        [
+            "import",
+            "samples",
+            str(FIXTURES / "codegen_humaneval_slice.jsonl"),
+            "--benchmark",
+            HEP,
+            "--policy",
+            "cg",
+        ],
+        ["import", "llm-tests", str(FIXTURES / "codegen_humaneval_tests_slice.jsonl")],
+        ["import", "inferred-tests", "--no-domain-guards"],
+    ]
+    for step in steps:
+        result = runner.invoke(app, [*step, "--db", db])
+        assert result.exit_code == 0, result.output
+    with Store(db) as store:
+        counts = dict(store.con.execute("SELECT origin, count(*) FROM tests GROUP BY 1").fetchall())
+        programs = store.con.execute("SELECT count(*), min(policy) FROM programs").fetchall()[0]
+    assert counts["inferred"] > 0 and counts["llm"] > 0 and programs[0] == 16 and programs[1] == "cg"
+    missing = runner.invoke(app, ["import", "llm-tests", str(tmp_path / "nope.jsonl"), "--db", db])
+    assert missing.exit_code == 2 and "nope.jsonl: no such file" in missing.output

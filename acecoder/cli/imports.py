@@ -141,6 +141,13 @@ def inferred_tests(
     inputs_per_problem: Annotated[
         int, typer.Option("--inputs", help="Inputs run through the reference.")
     ] = 40,
+    domain_guards: Annotated[
+        bool,
+        typer.Option(
+            "--domain-guards/--no-domain-guards",
+            help="Leave out tests on inputs outside the task's domain (its contract; the examples' types, signs, alphabets).",
+        ),
+    ] = True,
     db: DbOption = None,
 ) -> None:
     """Tests for the imported benchmark tasks from the offline synthesis backend (origin inferred)."""
@@ -148,7 +155,14 @@ def inferred_tests(
 
     def work(open_store):
         with open_store(db) as store:
-            _show(add_inferred_tests(store, max_tests=max_tests, inputs_per_problem=inputs_per_problem))
+            _show(
+                add_inferred_tests(
+                    store,
+                    max_tests=max_tests,
+                    inputs_per_problem=inputs_per_problem,
+                    domain_guards=domain_guards,
+                )
+            )
 
     _run(work)
 
