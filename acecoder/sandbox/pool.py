@@ -1,12 +1,14 @@
 """SandboxPool: warm, confined worker processes that run jobs in parallel, batch after batch.
 
 Each worker (worker.py) is started once, confines itself, and then has a fresh job process forked per job.
-The pool hands a worker its next job only once the worker has answered the last one, so that a job
-never waits behind a slow one (a looping program holds its worker for its whole limit) while another
-worker idles: N looping programs on W workers take ceil(N / W) limits. It reads replies as they come,
-turns them into Results (verdicts.py, plan.py) and yields them as they finish. A worker that dies is
-replaced: the job it was running gets status `killed` (WorkerDied). One pool serves one batch at a time;
-other threads wait their turn.
+The pool keeps every worker one job ahead (it waits in the worker's pipe), so that a worker never waits
+for the pool between jobs; but a job never waits behind a slow one (a looping program holds its worker for
+its whole limit) while another worker idles: an idle worker, when no job is left to give it, takes over a
+job queued behind a running one, which the pool cancels where it was (the worker skips it if it has not
+started; if it has, the first verdict counts). So N looping programs on W workers take ceil(N / W) limits.
+It reads replies as they come, turns them into Results (verdicts.py, plan.py) and yields them as they
+finish. A worker that dies is replaced: the job it was running gets status `killed` (WorkerDied), the job
+queued behind it runs elsewhere. One pool serves one batch at a time; other threads wait their turn.
 """
 
 from __future__ import annotations
@@ -61,9 +63,7 @@ DEFAULT_PRELOAD = (
     "typing",
     "unicodedata",
 )
-# Jobs sent to a worker at once. A queued job would be committed to its worker, behind a job that may
-# run to its limit while other workers idle; the round trip this saves costs far less than that.
-_JOBS_IN_FLIGHT = 1
+_JOBS_PER_WORKER = 2  # the running job and the next, so that a worker never waits for the pool between jobs
 _START_TIMEOUT_S = 60.0
 log = logging.getLogger(__name__)
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -76,6 +76,7 @@ class _Pending:
     job: Job
     checks: list[ValueCheck | None]
     request: bytes  # the JSON line the worker reads
+    done: bool = False  # its Result was yielded (a job taken over may be answered twice)
 
 
 class _WorkerProcess:
@@ -94,6 +95,7 @@ class _WorkerProcess:
         self.stdin = self.process.stdin.fileno()
         self.stdout = self.process.stdout.fileno()
         self.pending: deque[_Pending] = deque()
+        self.cancelled: set[int] = set()  # seqs of pending jobs handed to another worker
         self.outbox = bytearray()
         self.inbox = bytearray()
 
@@ -111,6 +113,10 @@ class _WorkerProcess:
     def send(self, pending: _Pending) -> None:
         self.pending.append(pending)
         self.outbox += pending.request + b"\n"
+
+    def cancel(self, seq: int) -> None:
+        self.cancelled.add(seq)
+        self.outbox += json.dumps({"cancel": seq}).encode() + b"\n"
 
     def flush(self) -> None:
         try:
@@ -247,9 +253,12 @@ class SandboxPool:
                         exhausted = True
                     else:
                         ready.append(self._prepare(*item))
-                for worker in self._workers:
-                    if len(worker.pending) < _JOBS_IN_FLIGHT and ready:
-                        self._send(worker, ready.popleft())
+                for depth in range(1, _JOBS_PER_WORKER + 1):  # a job for every idle worker first
+                    for worker in self._workers:
+                        if len(worker.pending) < depth and ready:
+                            self._send(worker, ready.popleft())
+                if not ready:
+                    self._take_over_queued_jobs()
                 # Handed over only now, with every free worker given its next job: the caller's work on
                 # them (storing, printing) overlaps the workers' rather than leaving them idle.
                 yield from finished
@@ -258,6 +267,24 @@ class SandboxPool:
                 finished = list(self._collect(selector, ready))
         finally:
             selector.close()
+
+    def _take_over_queued_jobs(self) -> None:
+        """Give each idle worker a job waiting behind another worker's running job."""
+        for thief in self._workers:
+            if thief.pending:
+                continue
+            waiting = [
+                (worker, pending)
+                for worker in self._workers
+                for pending in list(worker.pending)[1:]
+                if pending.seq not in worker.cancelled
+            ]
+            if not waiting:
+                return
+            victim, pending = waiting[0]
+            victim.cancel(pending.seq)
+            victim.flush()
+            self._send(thief, pending)
 
     def _collect(self, selector: selectors.BaseSelector, ready: deque[_Pending]) -> Iterator[Result]:
         """Wait for replies (or room to send); hand the workers that answered their next jobs; yield the
@@ -278,9 +305,12 @@ class SandboxPool:
                 continue
             lines, alive = worker.receive()
             answered = [self._answered(worker, json.loads(line)) for line in lines]
-            if alive and len(worker.pending) < _JOBS_IN_FLIGHT and ready:
+            while alive and len(worker.pending) < _JOBS_PER_WORKER and ready:
                 self._send(worker, ready.popleft())
             for pending, reply in answered:
+                if reply.get("cancelled") or pending.done:
+                    continue
+                pending.done = True
                 yield verdicts.finalize(pending.job, pending.checks, reply, self.limits, pending.index)
             if not alive:
                 yield from self._replace(worker, ready)
@@ -311,16 +341,23 @@ class SandboxPool:
         pending = worker.pending.popleft()
         if reply.get("seq") != pending.seq:
             raise RuntimeError(f"sandbox worker answered job {reply.get('seq')} instead of {pending.seq}")
+        worker.cancelled.discard(pending.seq)
         return pending, reply
 
     def _replace(self, dead: _WorkerProcess, ready: deque[_Pending]) -> Iterator[Result]:
         dead.kill()
-        if dead.pending:  # the first was running when it died; any other never started
+        if dead.pending:  # the first was running when it died; the others never started
             running = dead.pending.popleft()
-            ready.extendleft(reversed(dead.pending))
-            yield verdicts.lost(
-                running.job, running.checks, self.limits, running.index, "the sandbox worker running it died"
-            )
+            ready.extendleft(reversed([p for p in dead.pending if p.seq not in dead.cancelled]))
+            if not running.done and running.seq not in dead.cancelled:  # else another worker has it
+                running.done = True
+                yield verdicts.lost(
+                    running.job,
+                    running.checks,
+                    self.limits,
+                    running.index,
+                    "the sandbox worker running it died",
+                )
         replacement = _WorkerProcess(self._command, self._env)
         replacement.handshake()
         self._workers[self._workers.index(dead)] = replacement

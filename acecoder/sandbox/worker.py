@@ -19,6 +19,8 @@ request: {"seq", "program", "units": [...], "limits": {"timeout_s", "unit_timeou
           "program_timeout_s", "memory_mb", "max_processes", "max_open_files", "file_size_mb",
           "output_bytes", "cpu_s", "fork_per_test"}}
 reply:   {"seq", "load": {...}, "units": [{...} per unit], "output": str, "duration_ms"}
+cancel:  {"cancel": seq}, a job sent earlier that the pool has given to another worker: if it has not
+         started yet, it never runs and its reply is {"seq", "cancelled": true}
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import signal
 import socket
 import sys
 import time
+from collections import deque
 from dataclasses import asdict
 from typing import Any
 
@@ -70,9 +73,10 @@ def main() -> None:
     isolation = namespaces.Setup(steps, warnings, host_uid).isolation()
     _send(replies, {"ready": True, "isolation": asdict(isolation)})
     worker = Worker(isolation, zygote_socket)
-    with os.fdopen(requests, "rb") as stream:
-        for line in stream:
-            _send(replies, worker.run_job(json.loads(line)))
+    incoming = _Requests(requests)
+    while (taken := incoming.next()) is not None:
+        request, cancelled = taken
+        _send(replies, {"seq": request["seq"], "cancelled": True} if cancelled else worker.run_job(request))
     zygote_socket.close()  # the zygote ends with its socket; reaping it hands its jobs' usage to the pool
     os.waitpid(zygote_pid, 0)
 
@@ -81,6 +85,46 @@ def _send(fd: int, message: dict[str, Any]) -> None:
     data = memoryview(json.dumps(message, separators=(",", ":")).encode() + b"\n")
     while data:
         data = data[os.write(fd, data) :]
+
+
+class _Requests:
+    """The pool's job requests in order, each with whether the pool took it back before it started."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = bytearray()
+        self.queued: deque[dict[str, Any]] = deque()
+        self.cancelled: set[int] = set()
+        self.closed = False
+
+    def next(self) -> tuple[dict[str, Any], bool] | None:
+        """The next request and whether it was cancelled; None once the pool has closed the input."""
+        self._read(block=False)  # the cancellations that came while the last job ran
+        while not self.queued:
+            if self.closed:
+                return None
+            self._read(block=True)
+        request = self.queued.popleft()
+        cancelled = request["seq"] in self.cancelled
+        self.cancelled.discard(request["seq"])
+        return request, cancelled
+
+    def _read(self, block: bool) -> None:
+        poller = select.poll()
+        poller.register(self.fd, select.POLLIN)
+        while not self.closed and (block or poller.poll(0)):
+            data = os.read(self.fd, _READ_SIZE)
+            self.closed = not data
+            self.buffer += data
+            block = False
+        *lines, rest = self.buffer.split(b"\n")
+        self.buffer = bytearray(rest)
+        for line in lines:
+            message = json.loads(line)
+            if "cancel" not in message:
+                self.queued.append(message)
+            elif any(request["seq"] == message["cancel"] for request in self.queued):  # else it has run
+                self.cancelled.add(message["cancel"])
 
 
 class _Output:
