@@ -75,3 +75,38 @@ def test_guards_leave_out_inferred_tests_outside_the_domain(tmp_path):
             arguments = [args for t in tests for args in call_arguments(t, "truncate_number")]
             assert arguments and all(args[0] > 0 for args in arguments)  # the contract: number > 0
     assert counts[True] < counts[False]
+
+
+def test_filter_domain_guard_drops_tests_outside_the_domain(tmp_path):
+    from acecoder.core.store import Store
+    from acecoder.stages.filter import FilterConfig, filter_problems
+    from acecoder.stages.imports.common import stored_test_row
+
+    tests = {
+        "assert truncate_number(3.5) == 0.5": None,
+        "assert truncate_number(-2.5) == -0.5": "outside the domain: examples (sign)",
+        "assert truncate_number(0.0) == 0.0": "outside the domain: contract",
+        "assert truncate_number(True) == 0.0": "outside the domain: contract",  # the examples allow it, the contract not
+        "assert truncate_number('1.5') == 0.5": "outside the domain: examples (type)",
+    }
+    found = {}
+    for guard in (True, False):
+        with Store(tmp_path / f"{guard}.duckdb") as store:
+            import_benchmark(store, str(SLICE), task_ids=["HumanEval/2"])
+            pid = store.con.execute("SELECT problem_id FROM problems").fetchall()[0][0]
+            store.insert(
+                "tests_insert",
+                [stored_test_row(pid, i, code, "llm") for i, code in enumerate(tests)],
+                run_id="r",
+            )
+            store.run("imports_reopen_problems")
+            config = FilterConfig(min_tests=1, mutants_per_problem=0, domain_guard=guard)
+            report = filter_problems(store, config, progress=False)
+            found[guard] = dict(store.con.execute("SELECT code, drop_reason FROM tests").fetchall())
+        if guard:
+            assert report.drop_reasons.get("outside the domain") == 4
+    assert found[True] == tests
+    # without the guard the reference keeps the negative and zero inputs (it answers them) and drops the string
+    assert found[False]["assert truncate_number(-2.5) == -0.5"] is None
+    assert found[False]["assert truncate_number(0.0) == 0.0"] is None
+    assert found[False]["assert truncate_number('1.5') == 0.5"].startswith("reference")

@@ -18,6 +18,9 @@ def filter_tests(
     batch_size: Annotated[int, config_option(C, "batch_size", min=1)] = C.batch_size,
     limit: Annotated[int | None, config_option(C, "limit")] = C.limit,
     seed: Annotated[int, config_option(C, "seed")] = C.seed,
+    domain_guard: Annotated[
+        bool, config_option(C, "domain_guard", "--domain-guard/--no-domain-guard")
+    ] = C.domain_guard,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     db: DbOption = None,
 ) -> None:
@@ -32,6 +35,7 @@ def filter_tests(
         batch_size=batch_size,
         limit=limit,
         seed=seed,
+        domain_guard=domain_guard,
     )
     with open_store(db) as store:
         report = filter_problems(store, config, progress=progress)

@@ -47,6 +47,11 @@ class FilterConfig:
     batch_size: int = setting(32, "Problems per batch (each batch is committed as it completes).")
     limit: int | None = setting(None, "Problems to filter in this run.")
     seed: int = setting(0, "Seed of the mutants.")
+    domain_guard: bool = setting(
+        False,
+        "Drop tests on inputs outside the task's domain (what its examples rule out; its input contract, where "
+        "it has one) before the reference judges the rest.",
+    )
 
 
 @dataclass
@@ -299,7 +304,10 @@ def filter_problems(
                 tests = store.frame("problem_tests", staged=batch.select("problem_id"))
                 yield batch, tests, config, run_id
 
-        for _, rows in run.map(filter_batch, work()):
+        judge = filter_batch
+        if config.domain_guard:
+            from acecoder.stages.domain_guard import guarded_filter_batch as judge
+        for _, rows in run.map(judge, work()):
             write_filter_rows(store, rows, run_id)
             report.add_batch(rows)
             scores += [p["mutation_score"] for p in rows["problems"] if p["mutation_score"] is not None]
