@@ -3,8 +3,9 @@
 HumanEval's tasks are imported as evaluation-only problems, CodeGen-16B's samples (../shared/data/generations,
 100 per task) as their programs, labelled by HumanEval+ (base and plus inputs, EvalPlus's comparison). The
 suites: tests synthesized offline (the inferred backend on the canonical solution, then the filter), CodeGen-16B's
-own raw tests (raw, and filtered by the canonical solution), and both together; the offline suite also without
-its input-domain guards (a copy of the database after labelling), to measure them. Every labelled program runs on
+own raw tests (raw, and filtered by the canonical solution), and both together; each with and without the
+input-domain guards (the inferred tests' and the filter's `domain_guard`), measured on a copy of the database
+taken after labelling. Every labelled program runs on
 every test; the report prints TPR, TNR, FAR, FRR, precision, pair-label precision, pass-rate MAE, tests kept per
 problem, problems kept and wall time per suite, beside CodeRM-8B's and CodeContests-O's published figures.
 
@@ -23,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import polars as pl
 from rich.console import Console
 from rich.table import Table
 
@@ -42,12 +44,14 @@ from acecoder.stages.quality import ANCHORS, QualityConfig, quality_report, save
 GENERATIONS = REPO_ROOT.parent / "shared" / "data" / "generations"
 SAMPLES = GENERATIONS / "humaneval_codegen16b_t0.8_n100.samples.jsonl.gz"
 LLM_TESTS = GENERATIONS / "humaneval_codegen16b_t0.8_n100.test_cases.jsonl.gz"
-ROWS = {  # suite in the report -> row label
-    "inferred/filtered": "offline synthesized (inferred), filtered",
-    "unguarded": "  the same without the domain guards",
+ROWS = {  # suite in the report -> row label ("unguarded": the database without domain guards)
+    "inferred/filtered": "offline synthesized (inferred), filtered, domain guards",
+    "unguarded inferred/filtered": "  the same without the domain guards",
     "llm/raw": "CodeGen-16B tests, raw",
-    "llm/filtered": "CodeGen-16B tests, filtered by the canonical solution",
-    "all/filtered": "both, filtered",
+    "unguarded llm/filtered": "CodeGen-16B tests, filtered by the canonical solution",
+    "llm/filtered": "  the same with the filter's domain guard",
+    "all/filtered": "both, filtered, domain guards",
+    "unguarded all/filtered": "  the same without the domain guards",
 }
 TARGET_FAR = TARGET_FRR = 0.05
 
@@ -85,39 +89,49 @@ def main() -> None:
             ),
         )
         labels = timed("labels", lambda: label_programs(store, "humaneval+", progress=False))
-    console.print(f"labelled {labels.programs} distinct programs: {labels.plus_passed} right on HumanEval+")
+        labelled = store.frame("quality_programs")
+    right = int(labelled.select(pl.coalesce("plus_passed", "base_passed").sum()).item() or 0)
+    console.print(
+        f"{labelled.height} distinct programs labelled ({labels.programs} in this run): {right} right on HumanEval+"
+    )
+    # the same tasks, programs and labels, for the suites without domain guards
     unguarded_db = db.with_name(db.stem + "-unguarded.duckdb")
-    shutil.copyfile(
-        db, unguarded_db
-    )  # the same tasks, programs and labels, for the suite without domain guards
-    no_mutants = FilterConfig(mutants_per_problem=0)
+    shutil.copyfile(db, unguarded_db)
+    guarded = FilterConfig(mutants_per_problem=0, domain_guard=True)
+    plain = FilterConfig(mutants_per_problem=0)
     with Store(db) as store:
         inferred = timed("inferred", lambda: add_inferred_tests(store))
-        timed("inferred", lambda: filter_problems(store, no_mutants, progress=False))
+        timed("inferred", lambda: filter_problems(store, guarded, progress=False))
         llm = timed("llm raw", lambda: import_llm_tests(store, LLM_TESTS))
-        timed("llm filter", lambda: filter_problems(store, no_mutants, progress=False))
+        llm_filter = timed("llm guarded filter", lambda: filter_problems(store, guarded, progress=False))
         timed("scoring", lambda: score_all_tests(store, progress=False))
         report = timed("report", lambda: quality_report(store, QualityConfig(min_tests=args.min_tests)))
     with Store(unguarded_db) as store:
-        unguarded = timed("unguarded", lambda: add_inferred_tests(store, domain_guards=False))
-        timed("unguarded", lambda: filter_problems(store, no_mutants, progress=False))
+        unguarded = timed("unguarded inferred", lambda: add_inferred_tests(store, domain_guards=False))
+        timed("unguarded inferred", lambda: filter_problems(store, plain, progress=False))
+        timed("llm raw", lambda: import_llm_tests(store, LLM_TESTS))
+        timed("llm filter", lambda: filter_problems(store, plain, progress=False))
         timed("scoring", lambda: score_all_tests(store, progress=False))
         without = quality_report(store, QualityConfig(min_tests=args.min_tests))
     guards = {k: v for k, v in inferred.dropped.items() if k.startswith("outside the domain")}
     console.print(
         f"inferred tests: {inferred.tests} with the domain guards ({guards}), {unguarded.tests} without; "
-        f"CodeGen-16B tests kept from the raw text: {llm.tests}, dropped {llm.dropped}"
+        f"CodeGen-16B tests kept from the raw text: {llm.tests}, dropped {llm.dropped}; "
+        f"the filter's domain guard dropped {llm_filter.drop_reasons.get('outside the domain', 0)} tests"
     )
 
+    llm_raw = times["llm raw"] / 2  # imported once into each database
     wall = {
         "inferred/filtered": times["inferred"],
-        "unguarded": times["unguarded"],
-        "llm/raw": times["llm raw"],
-        "llm/filtered": times["llm raw"] + times["llm filter"],
-        "all/filtered": times["inferred"] + times["llm raw"] + times["llm filter"],
+        "unguarded inferred/filtered": times["unguarded inferred"],
+        "llm/raw": llm_raw,
+        "unguarded llm/filtered": llm_raw + times["llm filter"],
+        "llm/filtered": llm_raw + times["llm guarded filter"],
+        "all/filtered": times["inferred"] + llm_raw + times["llm guarded filter"],
+        "unguarded all/filtered": times["unguarded inferred"] + llm_raw + times["llm filter"],
     }
     rows = {row["suite"]: row for row in report.rows}
-    rows["unguarded"] = next(row for row in without.rows if row["suite"] == "inferred/filtered")
+    rows |= {f"unguarded {row['suite']}": row for row in without.rows}
     table = Table(title=f"test suites against HumanEval+ ({report.programs} programs, {report.right} right)")
     for column in (
         "suite",
