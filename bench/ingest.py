@@ -1,6 +1,7 @@
 """Ingest throughput: 100,000 synthetic Magicoder-style rows with dedup and decontamination on.
 
-    python bench/ingest.py [--rows 100000] [--workers 2]
+    python bench/ingest.py [--rows 100000] [--workers 2] [--chunk-rows 20000]
+    python bench/ingest.py --memory [--sizes 10000,100000]
 
 The rows mix unique functions (most), exact duplicates, near duplicates, prose without code and a few
 planted HumanEval prompts, so every branch of the stage does real work. Target: >= 20,000 rows/s.
@@ -8,6 +9,10 @@ planted HumanEval prompts, so every branch of the stage does real work. Target: 
 Beside the stage's rate it prints the ceiling that the syntax check alone sets: CPython's own parser
 (`compile`) over the same rows' code, on as many processes as the stage uses, with nothing else done. No
 ingest that keeps only code that parses can go faster than that on this machine.
+
+`--memory` ingests each of `--sizes` rows in a fresh process, streamed (`--chunk-rows`, default the stage's)
+and as one chunk holding the whole input (as ingest read before it streamed), and prints each run's peak RSS
+and rows/s side by side. Target: streamed, peak RSS flat in the input's size (within 20% from 10K to 100K).
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import json
 import os
 import random
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -143,13 +150,72 @@ def syntax_check_ceiling(rows: list[dict[str, str]], workers: int) -> float:
     return len(codes) / seconds
 
 
+def ingest_only(path: str, db: str, workers: int, chunk_rows: int) -> None:
+    """One ingest in this (fresh) process; prints its figures as JSON: peak RSS of this process and of the
+    cleaning processes it started, apart."""
+    with Store(db) as store:
+        started = time.perf_counter()
+        report = ingest(path, store, IngestConfig(workers=workers, chunk_rows=chunk_rows))
+        seconds = time.perf_counter() - started
+    figures = {
+        "seconds": seconds,
+        "read": report.read,
+        "inserted": report.inserted,
+        "near_duplicates": report.near_duplicates,
+        "chunks": report.chunks,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+    print(json.dumps(figures))
+
+
+def memory(sizes: list[int], workers: int, chunk_rows: int) -> None:
+    print(
+        f"{'rows':>9} {'chunking':>22} {'chunks':>7} {'inserted':>9} {'rows/s':>8} {'peak RSS MB':>12} {'workers MB':>11}"
+    )
+    peaks: dict[str, list[float]] = {"streamed": [], "one chunk": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            path = Path(tmp) / f"rows_{size}.jsonl"
+            path.write_text("".join(json.dumps(r) + "\n" for r in make_rows(size)))
+            for label, rows_per_chunk in (("streamed", chunk_rows), ("one chunk", size)):
+                db = Path(tmp) / f"{label.replace(' ', '_')}_{size}.duckdb"
+                child = [sys.executable, __file__, "--ingest-only", str(path), str(db)]
+                child += ["--workers", str(workers), "--chunk-rows", str(rows_per_chunk)]
+                out = subprocess.run(child, check=True, capture_output=True, text=True).stdout
+                fig = json.loads(out.strip().splitlines()[-1])
+                peaks[label].append(fig["peak_mb"])
+                name = f"{label} ({rows_per_chunk:,}/chunk)"
+                print(
+                    f"{size:>9,} {name:>22} {fig['chunks']:>7} {fig['inserted']:>9,} "
+                    f"{size / fig['seconds']:>8,.0f} {fig['peak_mb']:>12.0f} {fig['peak_workers_mb']:>11.0f}"
+                )
+    for label, values in peaks.items():
+        growth = values[-1] / values[0] - 1
+        verdict = "met" if growth <= 0.2 else "NOT met"
+        print(
+            f"peak RSS {label}: {values[0]:.0f} MB at {sizes[0]:,} rows, {values[-1]:.0f} MB at {sizes[-1]:,} "
+            f"rows ({growth:+.0%}; target within +20% when streamed: {verdict if label == 'streamed' else 'n/a'})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--chunk-rows", type=int, default=IngestConfig.chunk_rows)
+    parser.add_argument("--memory", action="store_true", help="peak RSS at each of --sizes rows")
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--ingest-only", nargs=2, metavar=("FILE", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.ingest_only:
+        ingest_only(*args.ingest_only, args.workers, args.chunk_rows)
+        return
+    if args.memory:
+        memory([int(n) for n in args.sizes.split(",")], args.workers, args.chunk_rows)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "magicoder_like.jsonl"
         started = time.perf_counter()
@@ -160,7 +226,7 @@ def main() -> None:
         )
         with Store(Path(tmp) / "bench.duckdb") as store:
             started = time.perf_counter()
-            report = ingest(str(path), store, IngestConfig(workers=args.workers))
+            report = ingest(str(path), store, IngestConfig(workers=args.workers, chunk_rows=args.chunk_rows))
             seconds = time.perf_counter() - started
     ceiling = syntax_check_ceiling(rows, args.workers)
     rate = args.rows / seconds

@@ -37,7 +37,7 @@ class IngestConfig:
     decontaminate: bool = setting(True, "Check rows against the benchmarks.")
     workers: int = setting(2, "Processes cleaning code on large inputs.")
     chunk_rows: int = setting(
-        20_000,
+        10_000,
         "Rows read, checked and committed at a time: memory stays flat in the input's size, and a killed run "
         "loses at most the chunk in flight.",
     )

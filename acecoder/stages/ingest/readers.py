@@ -30,7 +30,7 @@ from acecoder.stages.ingest.errors import IngestError
 
 SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".parquet": "parquet", ".csv": "csv"}
 _HUB_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
-DEFAULT_CHUNK_ROWS = 20_000
+DEFAULT_CHUNK_ROWS = 10_000
 
 
 @dataclass
