@@ -224,6 +224,7 @@ def pipeline(
     n: int = SampleConfig.n,
     min_tests: int = FilterConfig.min_tests,
     limit: int | None = None,
+    batch_size: int | None = None,
     reward_model: bool = True,
     reward_model_base: str | None = None,
     reward_model_epochs: float | None = None,
@@ -238,14 +239,16 @@ def pipeline(
     """Every stage in order on SOURCE (default: the bundled seed corpus, offline backends): ingest, synth,
     filter, sample, score, pairs; then the reward model on the pairs (when there are any) and best-of-N
     reranking of RERANK_SAMPLES (default: CodeGen-16B samples on HumanEval bundled with the package) by exec,
-    random, first and the new reward model. `reward_model=False` / `rerank_samples=None` stop earlier."""
+    random, first and the new reward model. `reward_model=False` / `rerank_samples=None` stop earlier;
+    `batch_size`, when given, is every stage's batch size (else each stage's own default)."""
     runner = make_task_runner(task_runner, cluster_address, workers)
+    batching = {} if batch_size is None else {"batch_size": batch_size}
     results = {
         "ingest": ingest_flow(source=source, db=db, limit=limit),
-        "synth": synth_flow.with_options(task_runner=runner)(db=db, backend=synth_backend),
-        "filter": filter_flow.with_options(task_runner=runner)(db=db, min_tests=min_tests),
-        "sample": sample_flow(db=db, policy=sample_policy, n=n),
-        "score": score_flow.with_options(task_runner=runner)(db=db),
+        "synth": synth_flow.with_options(task_runner=runner)(db=db, backend=synth_backend, **batching),
+        "filter": filter_flow.with_options(task_runner=runner)(db=db, min_tests=min_tests, **batching),
+        "sample": sample_flow(db=db, policy=sample_policy, n=n, **batching),
+        "score": score_flow.with_options(task_runner=runner)(db=db, **batching),
         "pairs": pairs_flow(db=db),
     }
     with open_store(db) as store:

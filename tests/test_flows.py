@@ -23,7 +23,14 @@ TABLES = {  # what defines each table's rows (ids, lineage columns and timestamp
     "executions": "program_id, test_id, status, error_type",
     "pairs": "pair_id, chosen_program_id, rejected_program_id, chosen_pass_rate, rejected_pass_rate",
 }
-PIPELINE = "from flows.stages import pipeline; import sys; pipeline(source='seed', db=sys.argv[1], limit=int(sys.argv[2]), n=8, reward_model=False, rerank_samples=None)"
+PIPELINE = "from flows.stages import pipeline; import sys; pipeline(source='seed', db=sys.argv[1], limit=int(sys.argv[2]), n=8, batch_size=4, reward_model=False, rerank_samples=None)"
+# What each stage writes under its own run id, and so what a run killed mid-stage has partly written.
+STAGE_ROWS = {
+    "synth": "SELECT count(*) FROM problems WHERE run_id = ?",
+    "filter": "SELECT count(*) FROM executions WHERE run_id = ?",
+    "sample": "SELECT count(*) FROM programs WHERE run_id = ?",
+    "score": "SELECT count(*) FROM executions WHERE run_id = ?",
+}
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
@@ -48,23 +55,37 @@ STAGES = {
 }  # the pipeline's subflows
 
 
-def run_pipeline(db: Path, limit: int, env: dict[str, str], kill_after: float | None = None) -> int:
+def run_pipeline(
+    db: Path, limit: int, env: dict[str, str], kill_after: tuple[str, int] | None = None
+) -> None:
+    """Run the pipeline in a subprocess; with `kill_after` = (task name, count), SIGKILL it as soon as that
+    many of the named Prefect tasks have finished (read from its log), so that the kill lands inside a stage."""
     process = subprocess.Popen(
         [sys.executable, "-c", PIPELINE, str(db), str(limit)],
         cwd=db.parent,  # the flow writes its reports under the working directory
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        text=True,
         start_new_session=True,
     )
     if kill_after is None:
         _, err = process.communicate(timeout=600)
-        assert process.returncode == 0, err.decode()[-3000:]
-        return 0
-    time.sleep(kill_after)
-    os.killpg(process.pid, signal.SIGKILL)
+        assert process.returncode == 0, err[-3000:]
+        return
+    task, count = kill_after
+    finished, tail = 0, []
+    assert process.stderr is not None
+    for line in process.stderr:
+        tail = (tail + [line])[-50:]
+        # a task whose inputs were seen before finishes Cached (the inferred backend's cache)
+        if f"Task run '{task}-" in line and ("Finished in state Completed" in line or "Cached" in line):
+            finished += 1
+            if finished == count:
+                os.killpg(process.pid, signal.SIGKILL)
+                break
     process.wait()
-    return process.returncode
+    assert finished == count, f"the run ended before {count} {task} tasks finished:\n{''.join(tail)}"
 
 
 @pytest.fixture(scope="module")
@@ -131,10 +152,42 @@ def test_sigkill_and_resume_writes_exactly_the_uninterrupted_rows(tmp_path):
     }
     clean, killed = tmp_path / "clean.duckdb", tmp_path / "killed.duckdb"
     run_pipeline(clean, 10, env)
-    for seconds in (12.0, 20.0, 28.0):  # inside different stages, whatever the machine's speed
-        run_pipeline(killed, 10, env, kill_after=seconds)
+    cut_short = {}
+    # inside synth, filter and score: a few batches finished, more to come (batches of 4; 10 problems x 8 programs)
+    for task, count, stage in (
+        ("infer-tests", 2, "synth"),
+        ("filter-batch", 2, "filter"),
+        ("score-batch", 8, "score"),
+    ):
+        run_pipeline(killed, 10, env, kill_after=(task, count))
+        cut_short |= dict(stages_cut_short(killed))
+        assert stage in cut_short, cut_short  # its run never finished
+    # the kill inside scoring landed with part of the stage's rows written (a batch is committed as it completes)
+    assert 0 < cut_short["score"] < total_rows(clean, "score"), cut_short
     run_pipeline(killed, 10, env)
     assert snapshot(killed) == snapshot(clean)
+
+
+def stages_cut_short(db: Path) -> list[tuple[str, int]]:
+    """(stage, rows it wrote) for each run that a kill left unfinished."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        running = con.execute("SELECT stage, run_id FROM runs WHERE status = 'running'").fetchall()
+        return [(s, con.execute(STAGE_ROWS[s], [r]).fetchone()[0]) for s, r in running if s in STAGE_ROWS]
+    finally:
+        con.close()
+
+
+def total_rows(db: Path, stage: str) -> int:
+    """The rows the stage wrote in an uninterrupted run."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        [(run_id,)] = con.execute(
+            "SELECT run_id FROM runs WHERE stage = ? AND status = 'ok'", [stage]
+        ).fetchall()
+        return con.execute(STAGE_ROWS[stage], [run_id]).fetchone()[0]
+    finally:
+        con.close()
 
 
 def _free_port() -> int:
