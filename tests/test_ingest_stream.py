@@ -223,11 +223,13 @@ def test_near_duplicates_of_rows_stored_before_the_index_or_under_another_thresh
     assert store.con.execute("SELECT count(*) FROM source_minhash").fetchone()[0] == 2
     # another threshold bands the stored signatures its own way first
     nearer = near.replace("\n    return", "\n    # really done\n    return", 1)
-    config = IngestConfig(near_dup_threshold=0.7)
+    config = IngestConfig(near_dup_threshold=0.6)  # 16 bands of 4 where 0.85 takes 8 of 8
     report = ingest(
         str(write_jsonl(tmp_path / "c.jsonl", [{"content": nearer}])), store, config, benchmark_index=index
     )
     assert report.near_duplicates == 1
+    banded = "SELECT scheme, count(DISTINCT source_id) FROM source_lsh_bands GROUP BY scheme ORDER BY scheme"
+    assert store.con.execute(banded).fetchall() == [("16x4", 3), ("8x8", 2)]
     roots = store.con.execute(
         "SELECT DISTINCT near_dup_of FROM sources WHERE near_dup_of IS NOT NULL"
     ).fetchall()
