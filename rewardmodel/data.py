@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from rewardmodel.encoding import encode_many, fit
+from acecoder.core import rm_format
+from rewardmodel.encoding import encode_sequences, fit
 
 if TYPE_CHECKING:
     from datasets import Dataset
@@ -44,6 +45,7 @@ def read_pairs(source: Path) -> pl.DataFrame:
         raise ValueError(
             f"{source}: pairs need the columns {', '.join(TEXT_COLUMNS)}; missing {', '.join(missing)}"
         )
+    frame = conversation_as_text(frame)
     if "problem_id" not in frame.columns:
         # A dataset from elsewhere: pairs with the same prompt belong to the same problem.
         frame = frame.with_columns(
@@ -52,6 +54,16 @@ def read_pairs(source: Path) -> pl.DataFrame:
             .alias("problem_id")
         )
     return frame
+
+
+def conversation_as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Pairs in TRL's conversational form (lists of {role, content} turns, as `acecoder export pairs` writes
+    them) with each turn's text in place of the list; plain-text columns are kept as they are. The chat
+    template, when the model has one, is applied at encoding (`rm_format.sequence_text`)."""
+    conversational = [c for c in TEXT_COLUMNS if frame.schema[c] != pl.String]
+    return frame.with_columns(
+        pl.col(c).map_elements(rm_format.turn_text, return_dtype=pl.String) for c in conversational
+    )
 
 
 def load_pairs(source: Path) -> Dataset:
@@ -117,8 +129,8 @@ def fit_pairs(
     with `drop`, and for pairs whose prompt alone is too long, the pair is left out.
     """
     prompts, chosen, rejected = (list(pairs[column]) for column in TEXT_COLUMNS)
-    chosen_ids = encode_many(tokenizer, [p + c for p, c in zip(prompts, chosen, strict=True)])
-    rejected_ids = encode_many(tokenizer, [p + r for p, r in zip(prompts, rejected, strict=True)])
+    chosen_ids = encode_sequences(tokenizer, prompts, chosen)
+    rejected_ids = encode_sequences(tokenizer, prompts, rejected)
     keep: list[int] = []
     columns: dict[str, list] = {"chosen": [], "rejected": [], "chosen_ids": [], "rejected_ids": []}
     truncated = 0

@@ -1,7 +1,9 @@
 """Token ids of (prompt, response) texts, shared by training and scoring so both see the same sequences.
 
-A sequence is the tokenizer's own encoding of `prompt + response` (with its special tokens, e.g. BERT's
-[CLS]/[SEP]), followed by EOS when the tokenizer has one distinct from its pad token. A sequence longer than
+A sequence is the tokenizer's encoding of `rm_format.sequence_text(prompt, response)`: with a chat template,
+the rendered conversation as it is (the template brings its own special tokens); without one, `prompt +
+response` with the tokenizer's special tokens (e.g. BERT's [CLS]/[SEP]), followed by EOS when the tokenizer
+has one distinct from its pad token. A sequence longer than
 `max_length` has its program cut: the prompt, the response's text before the code fence and the closing
 fence stay, the end of the code goes.
 """
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from acecoder.core import rm_format
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
@@ -41,6 +45,20 @@ def encode_many(tokenizer: PreTrainedTokenizerBase, texts: list[str]) -> list[li
         return [list(ids) for ids in encoded]
     eos = tokenizer.eos_token_id
     return [list(ids) if ids and ids[-1] == eos else [*ids, eos] for ids in encoded]
+
+
+def encode_sequences(
+    tokenizer: PreTrainedTokenizerBase, prompts: list[str], responses: list[str]
+) -> list[list[int]]:
+    """Token ids of each (prompt, response) as a reward model reads it: the one encoding training, scoring
+    and reranking share."""
+    texts = [rm_format.sequence_text(tokenizer, p, r) for p, r in zip(prompts, responses, strict=True)]
+    if not rm_format.uses_chat_template(tokenizer):
+        return encode_many(tokenizer, texts)
+    if not texts:
+        return []
+    encoded = tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]
+    return [list(ids) for ids in encoded]
 
 
 def split_response(response: str) -> tuple[str, str, str]:
@@ -78,13 +96,13 @@ def fit(
     computed ids of the whole text, when the caller has them.
     """
     if ids is None:
-        ids = encode_many(tokenizer, [prompt + response])[0]
+        ids = encode_sequences(tokenizer, [prompt], [response])[0]
     if len(ids) <= max_length:
         return Fitted(ids, response, False)
     head, code, tail = split_response(response)
 
     def encoded(kept_chars: int) -> list[int]:
-        return encode_many(tokenizer, [prompt + head + code[:kept_chars] + tail])[0]
+        return encode_sequences(tokenizer, [prompt], [head + code[:kept_chars] + tail])[0]
 
     # Binary search on how many characters of code to keep, holding the invariant that `kept` fits and
     # `too_many` does not, so the result always fits even where tokenization is not monotonic at the cut.

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from acecoder.core import rm_format
-from rewardmodel.encoding import encode_many, fit
+from rewardmodel.encoding import encode_sequences, fit
 from rewardmodel.layout import trained_max_length
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class RewardScorer:
         self, prompts: list[str], responses: list[str], batch_size: int = 16, progress: bool = True
     ) -> list[float]:
         """Scores of ready-made (prompt, response) texts, such as the pairs the model was trained on."""
-        sequences = encode_many(self.tokenizer, [p + r for p, r in zip(prompts, responses, strict=True)])
+        sequences = encode_sequences(self.tokenizer, prompts, responses)
         for i, ids in enumerate(sequences):
             if len(ids) > self.max_length:
                 fitted = fit(self.tokenizer, prompts[i], responses[i], self.max_length, ids)

@@ -109,9 +109,12 @@ def test_exports(store, tmp_path):
         "tests",
     } <= set(frame.columns)
     row = frame.row(0, named=True)
-    assert row["prompt"].startswith(PROMPT_PREFIX) and "Add one to x." in row["prompt"]
-    assert "assert f(0) == 1" in row["prompt"]  # the first kept test
-    assert row["chosen"].startswith(RESPONSE_PREFIX) and "```python" in row["chosen"]
+    # TRL's conversational form: the question is the user turn, each program an assistant turn
+    assert [m["role"] for m in row["prompt"]] == ["user"] and row["chosen"][0]["role"] == "assistant"
+    prompt, chosen = row["prompt"][0]["content"], row["chosen"][0]["content"]
+    assert prompt.startswith(PROMPT_PREFIX) and "Add one to x." in prompt
+    assert "assert f(0) == 1" in prompt  # the first kept test
+    assert chosen.startswith(RESPONSE_PREFIX) and "```python" in chosen
     assert len(row["tests"]) == 10  # the kept tests only
     assert "pairs | 2" in (out / "README.md").read_text()
     from datasets import load_dataset

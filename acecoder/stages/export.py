@@ -86,6 +86,21 @@ def reward_pairs_frame(store: Store) -> pl.DataFrame:
     )
 
 
+def conversational(frame: pl.DataFrame) -> pl.DataFrame:
+    """Pairs in TRL's conversational form with an explicit prompt: `prompt` is the user turn, `chosen` and
+    `rejected` the assistant turns (the reward model applies its chat template, when it has one, at encoding)."""
+    turn = pl.Struct({"role": pl.String, "content": pl.String})
+
+    def turns(column: str, make) -> pl.Expr:
+        return pl.col(column).map_elements(make, return_dtype=pl.List(turn))
+
+    return frame.with_columns(
+        turns("prompt", rm_format.user_turn),
+        turns("chosen", rm_format.assistant_turn),
+        turns("rejected", rm_format.assistant_turn),
+    )
+
+
 def export_reward_pairs(store: Store, out: Path, push_to_hub: str | None = None) -> tuple[Path, int]:
     frame = reward_pairs_frame(store)
     if frame.height == 0:
@@ -96,13 +111,14 @@ def export_reward_pairs(store: Store, out: Path, push_to_hub: str | None = None)
         "mean chosen pass rate": round(frame["chosen_pass_rate"].mean(), 3),
         "mean rejected pass rate": round(frame["rejected_pass_rate"].mean(), 3),
     }
+    frame = conversational(frame)
     _save(
         frame,
         out,
         "acecoder preference pairs",
-        "Pass-rate preference pairs in AceCoder's reward-model format: `prompt` (question and first test), "
-        "`chosen` and `rejected` (fenced programs). `tests` holds the kept tests, so every pass rate can be "
-        "checked again.",
+        "Pass-rate preference pairs in AceCoder's reward-model format, in TRL's conversational form: `prompt` "
+        "(the user turn: question and first test), `chosen` and `rejected` (the assistant turns: fenced "
+        "programs). `tests` holds the kept tests, so every pass rate can be checked again.",
         counts,
     )
     if push_to_hub:
