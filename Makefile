@@ -38,8 +38,9 @@ PAIRS ?= $(or $(ACECODER_DB),data/acecoder.duckdb)
 OUT ?=
 RM_ARGS ?=
 
+# A killed run continues from its last checkpoint when `make rm-train` is run again with the same settings.
 rm-train: setup  ## train and evaluate the reward model on the demo's pairs (MODEL=, PRESET=, PAIRS=, OUT=)
-	$(BIN)/acecoder rm train --preset $(PRESET) --pairs $(PAIRS) $(if $(MODEL),--model $(MODEL)) \
+	$(BIN)/acecoder rm train --resume --preset $(PRESET) --pairs $(PAIRS) $(if $(MODEL),--model $(MODEL)) \
 		$(if $(OUT),--out $(OUT)) $(RM_ARGS)
 
 PORT ?= 4200

@@ -5,6 +5,9 @@
 - `held_out_problems.json`: the problems kept out of training, for evaluation
 - `eval_results.json`: the latest evaluation
 - `README.md`: the model card, rendered from the files above
+- `checkpoint-<step>/`: the trainer's checkpoints while a run is under way (removed once the model is saved)
+- `run_in_progress.json`: the fingerprint of the run those checkpoints belong to, so `--resume` never
+  continues a run made with other settings or pairs
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ TRAINING_SUMMARY = "training_summary.json"
 HELD_OUT_PROBLEMS = "held_out_problems.json"
 EVAL_RESULTS = "eval_results.json"
 MODEL_CARD = "README.md"
+RUN_IN_PROGRESS = "run_in_progress.json"
 
 
 def write_json(path: Path, value: Any) -> None:

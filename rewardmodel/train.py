@@ -10,6 +10,7 @@ import gc
 import hashlib
 import json
 import logging
+import shutil
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,7 +67,9 @@ def data_counts(
 def training_fingerprint(config: RMConfig, pairs_digest: str) -> str:
     """What a trained folder was made from: the run's settings (less where it is saved and logged) and data."""
     settings = {
-        k: v for k, v in config.to_dict().items() if k not in ("out", "db", "report_to", "score_batch_size")
+        k: v
+        for k, v in config.to_dict().items()
+        if k not in ("out", "db", "report_to", "score_batch_size", "checkpoint_steps")
     }
     return hashlib.sha256(
         json.dumps([settings, pairs_digest], sort_keys=True, default=str).encode()
@@ -83,13 +86,42 @@ def already_trained(config: RMConfig, fingerprint: str) -> TrainResult | None:
     return TrainResult(out, None, summary.get("data", {}), summary.get("train_metrics", {}), eval_results)
 
 
-def train(config: RMConfig, flow_run_id: str | None = None, reuse: bool = False) -> TrainResult:
+def checkpoint_to_resume(out: Path, fingerprint: str) -> str | None:
+    """The last complete checkpoint in `out` when it belongs to a run with this fingerprint (same settings, same
+    pairs); a checkpoint of another run is left alone and training starts over."""
+    # The trainer writes trainer_state.json last: a checkpoint without it was cut short by the kill.
+    complete = [
+        folder
+        for folder in out.glob("checkpoint-*")
+        if folder.name.split("-")[-1].isdigit() and (folder / "trainer_state.json").is_file()
+    ]
+    if not complete:
+        return None
+    last = str(max(complete, key=lambda folder: int(folder.name.split("-")[-1])))
+    started = layout.read_json(out / layout.RUN_IN_PROGRESS, {})
+    if started.get("fingerprint") != fingerprint:
+        log.warning("%s belongs to a run with other settings or pairs: training starts over", last)
+        return None
+    return last
+
+
+def remove_checkpoints(out: Path) -> None:
+    for folder in out.glob("checkpoint-*"):
+        shutil.rmtree(folder, ignore_errors=True)
+    (out / layout.RUN_IN_PROGRESS).unlink(missing_ok=True)
+
+
+def train(
+    config: RMConfig, flow_run_id: str | None = None, reuse: bool = False, resume: bool = False
+) -> TrainResult:
     """Train, save (model, tokenizer, config, split, model card), evaluate on the held-out problems and
     record an `rm-train` row in `runs`. Under a multi-process launch every process trains; the first one
     writes the files and the row.
 
     With `reuse`, a folder already trained with the same settings on the same pairs is kept as it is (a
-    scheduled or repeated pipeline run trains only when the pairs changed)."""
+    scheduled or repeated pipeline run trains only when the pairs changed). With `resume`, a run killed
+    after a checkpoint continues from its last one (weights, optimiser, scheduler, RNG and data position)
+    when the settings and pairs are the same; checkpoints are removed once the model is saved."""
     import torch
     from trl import RewardTrainer
 
@@ -125,17 +157,31 @@ def train(config: RMConfig, flow_run_id: str | None = None, reuse: bool = False)
         detached_run(config.runs_db, "rm-train", params, flow_run_id) if is_main else nullcontext((None, {}))
     )
     with recording as (run_id, metrics):
+        # A `margin` column (e.g. the pass-rate gap) makes TRL's loss -log sigmoid(r_c - r_r - margin).
+        columns = ["chosen_ids", "rejected_ids", *(["margin"] if "margin" in train_set.column_names else [])]
         trainer = RewardTrainer(
             model=config.model,
             args=args,
-            train_dataset=train_set.select_columns(["chosen_ids", "rejected_ids"]),
-            eval_dataset=eval_set.select_columns(["chosen_ids", "rejected_ids"]) if len(eval_set) else None,
+            train_dataset=train_set.select_columns(columns),
+            eval_dataset=eval_set.select_columns(columns) if len(eval_set) else None,
             processing_class=tokenizer,
             peft_config=lora_config(config) if config.lora else None,
         )
-        output = trainer.train()
+        last = checkpoint_to_resume(out, fingerprint) if resume else None
+        if last is not None:
+            log.info("resuming from %s", last)
+        elif is_main:
+            remove_checkpoints(out)  # another run's checkpoints must not mix with this one's
+            out.mkdir(parents=True, exist_ok=True)
+            layout.write_json(out / layout.RUN_IN_PROGRESS, {"fingerprint": fingerprint})
+        output = trainer.train(resume_from_checkpoint=last)
         trainer.save_model(str(out))
-        result = TrainResult(out, run_id, data, train_metrics=dict(output.metrics))
+        args.distributed_state.wait_for_everyone()
+        if is_main:
+            remove_checkpoints(out)
+        result = TrainResult(
+            out, run_id, data, train_metrics=dict(output.metrics) | {"global_step": output.global_step}
+        )
         if not is_main:
             return result
         trainer_settings = {
@@ -164,6 +210,7 @@ def train(config: RMConfig, flow_run_id: str | None = None, reuse: bool = False)
                 "data": data,
                 "trainer": trainer_settings,
                 "train_metrics": result.train_metrics,
+                "resumed_from": Path(last).name if last else None,
             },
         )
         # The trainer's copy of the model is not needed to score: free it before the scorer loads the saved one.

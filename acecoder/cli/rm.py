@@ -127,6 +127,21 @@ def train(
             "(and print its accuracy) instead of training again."
         ),
     ] = False,
+    checkpoint_steps: Annotated[
+        int | None,
+        typer.Option(
+            help="Optimiser steps between checkpoints in the output folder, 0 for none (default: the preset's, "
+            "50).",
+            show_default=False,
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            help="Continue from the last checkpoint in the output folder when it belongs to a run with the same "
+            "settings and pairs (a killed run); otherwise train from the start."
+        ),
+    ] = False,
 ) -> None:
     """Train a reward model on the stored pairs, save it with a model card, evaluate it on held-out problems.
 
@@ -146,6 +161,7 @@ def train(
         "learning_rate": lr,
         "per_device_batch_size": batch_size,
         "effective_batch_size": effective_batch_size,
+        "checkpoint_steps": checkpoint_steps,
         "report_to": report_to,
         "db": db,
     }
@@ -162,7 +178,8 @@ def train(
         score_batch_size=score_batch_size,
         trainer_overrides=_trainer_overrides(trainer_arg or []),
     )
-    train_model(config, reuse=reuse)  # logs the data counts and ends with the held-out accuracy line
+    result = train_model(config, reuse=reuse, resume=resume)  # logs the data counts as it goes
+    console.print(result.accuracy_line)
 
 
 @rm_app.command("eval")
