@@ -173,6 +173,8 @@ class OpenAIStub:
         self.reject_n = reject_n
         self.default: Behaviour = default or reply()
         self.requests: list[dict[str, Any]] = []
+        # called with (payload, response) once a response has gone out whole (benchmarks count answers)
+        self.on_delivered: Callable[[dict[str, Any], StubResponse], None] | None = None
         self.max_in_flight = 0
         self._queue: deque[Behaviour] = deque()
         self._in_flight = 0
@@ -284,16 +286,18 @@ class _Handler(BaseHTTPRequestHandler):
             response = stub._respond(payload)
             if stub._wait(stub.latency_s + response.delay_s):
                 return
-            self._send(response)
+            if self._send(response) and stub.on_delivered is not None:
+                stub.on_delivered(payload, response)
         finally:
             stub._end()
 
-    def _send(self, response: StubResponse) -> None:
+    def _send(self, response: StubResponse) -> bool:
+        """Send `response`; False when the client was gone before it all went out."""
         try:
             if response.disconnect:
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
-                return
+                return False
             self.send_response(response.status)
             self.send_header("Content-Type", response.content_type)
             self.send_header("Content-Length", str(len(response.body)))
@@ -301,9 +305,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(response.body)
+            self.wfile.flush()
+            return True
         except OSError:
             # The client gave up (its timeout fired) and closed the socket: nothing left to tell it.
             self.close_connection = True
+            return False
 
 
 @pytest.fixture(name="openai_stub")
