@@ -534,3 +534,28 @@ def test_extract_code_blocks_keeps_python_and_untagged_fences():
     )
     assert extract_code_blocks(text) == ["def f():\n    return 1", "print(f())", "x = 2"]
     assert extract_code_blocks("no code") == []
+
+
+def test_cli_options_reach_the_settings(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from acecoder.cli.main import app
+    from acecoder.core.settings import get_settings
+
+    for name in ("ACECODER_LLM_EXTRA_BODY", "ACECODER_LLM_REASONING"):
+        monkeypatch.delenv(name, raising=False)  # restored, whatever the command sets
+    db = tmp_path / "t.duckdb"
+    Store(db).close()
+    try:
+        result = CliRunner().invoke(
+            app, ["--llm-extra-body", '{"top_k": 7}', "--no-llm-reasoning", "status", "--db", str(db)]
+        )
+        assert result.exit_code == 0, result.output
+        config = LLMConfig.from_settings(get_settings(), model="o1-mini")
+        assert config.extra_body == {"top_k": 7} and config.reasoning is False
+
+        for bad, message in (("{top_k: 7}", "not JSON"), ("[7]", "must be a JSON object")):
+            result = CliRunner().invoke(app, ["--llm-extra-body", bad, "status", "--db", str(db)])
+            assert result.exit_code == 2 and message in result.output
+    finally:
+        get_settings.cache_clear()

@@ -6,6 +6,8 @@ Command modules keep heavy imports (torch, transformers, prefect) inside their f
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from acecoder.cli.execute import execute
@@ -13,6 +15,7 @@ from acecoder.cli.export import export_app
 from acecoder.cli.filter import filter_tests
 from acecoder.cli.imports import import_app
 from acecoder.cli.ingest import ingest
+from acecoder.cli.llm_options import apply_llm_options
 from acecoder.cli.pairs import pairs
 from acecoder.cli.report import report_app
 from acecoder.cli.rerank import rerank
@@ -40,8 +43,28 @@ app = typer.Typer(
 
 
 @app.callback()
-def main() -> None:
+def main(
+    llm_extra_body: Annotated[
+        str | None,
+        typer.Option(
+            "--llm-extra-body",
+            help="JSON object sent in every LLM request body as it is, e.g. '{\"top_k\": 20}' for vLLM "
+            "(default: ACECODER_LLM_EXTRA_BODY).",
+            show_default=False,
+        ),
+    ] = None,
+    llm_reasoning: Annotated[
+        bool | None,
+        typer.Option(
+            "--llm-reasoning/--no-llm-reasoning",
+            help="Treat the model as a reasoning model (max_completion_tokens; no temperature, top_p or stop) "
+            "or not (default: ACECODER_LLM_REASONING, else by its name: o1, o3, o4-mini, gpt-5).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
     """acecoder: test-case synthesis, execution feedback and reward models for code LLMs."""
+    apply_llm_options(llm_extra_body, llm_reasoning)
 
 
 app.command("ingest")(ingest)
