@@ -43,6 +43,14 @@ rm-train: setup  ## train and evaluate the reward model on the demo's pairs (MOD
 	$(BIN)/acecoder rm train --resume --preset $(PRESET) --pairs $(PAIRS) $(if $(MODEL),--model $(MODEL)) \
 		$(if $(OUT),--out $(OUT)) $(RM_ARGS)
 
+# The reward model on real programs (a bench): HumanEval+ tasks, CodeGen-16B's 16,400 samples, 4 folds by task.
+# EVIDENCE_ARGS: --quick (40 tasks x 20 samples, 2 folds), --epochs, --learning-rate, --program-only, --margin,
+# --transfer-model DIR (a model trained on the seed corpus's pairs), ... (python -m flows.rm_evidence --help).
+EVIDENCE_ARGS ?=
+.PHONY: rm-evidence
+rm-evidence: setup  ## best-of-N evidence of the reward model on held-out HumanEval+ tasks (EVIDENCE_ARGS=--quick)
+	$(BIN)/python -m flows.rm_evidence $(EVIDENCE_ARGS)
+
 PORT ?= 4200
 server: setup  ## a real Prefect server on 127.0.0.1:$(PORT)
 	$(BIN)/prefect server start --host 127.0.0.1 --port $(PORT)
