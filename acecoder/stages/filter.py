@@ -23,6 +23,8 @@ from acecoder.core.store import Store
 from acecoder.sandbox.job import scaled_limit
 
 log = logging.getLogger(__name__)
+# References asked of the reference model at once: enough to keep the client's requests in flight.
+REFERENCE_REQUESTS_AT_ONCE = 512
 
 
 @dataclass
@@ -294,15 +296,25 @@ def filter_problems(
             )
 
         def work():
-            for batch in slices(todo, config.batch_size):
+            # The reference step asks for many references at once (so that requests stay in flight), then
+            # the sandbox takes them a batch at a time.
+            step = (
+                max(config.batch_size, REFERENCE_REQUESTS_AT_ONCE)
+                if client is not None
+                else config.batch_size
+            )
+            for chunk in slices(todo, step):
                 if client is not None:
-                    asked = batch.height
-                    batch = with_model_references(batch, store, client, config.reference_model, report)
-                    bar.update(asked - batch.height)  # left pending: their requests failed
-                    if batch.height == 0:
-                        continue
-                tests = store.frame("problem_tests", staged=batch.select("problem_id"))
-                yield batch, tests, config, run_id
+                    asked = chunk.height
+                    chunk = with_model_references(chunk, store, client, config.reference_model, report)
+                    bar.update(asked - chunk.height)  # left pending: their requests failed
+                for batch in slices(chunk, config.batch_size):
+                    yield (
+                        batch,
+                        store.frame("problem_tests", staged=batch.select("problem_id")),
+                        config,
+                        run_id,
+                    )
 
         judge = filter_batch
         if config.domain_guard:

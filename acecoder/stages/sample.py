@@ -37,7 +37,11 @@ class SampleConfig:
     temperature: float = setting(0.7, "Sampling temperature (AceCoder: 0.7).")
     top_p: float = setting(1.0, "Nucleus sampling (AceCoder: 1.0).")
     max_tokens: int = setting(1024, "Longest answer (AceCoder: 1024).")
-    batch_size: int = setting(64, "Problems per batch (each batch is committed as it completes).")
+    batch_size: int = setting(
+        256,
+        "Problems per batch (each batch is committed as it completes). With the LLM policy keep it several "
+        "times ACECODER_LLM_CONCURRENCY, so that requests stay in flight.",
+    )
     limit: int | None = setting(None, "Problems to sample in this run.")
     seed: int = setting(0, "Seed of the mutants policy.")
 

@@ -19,7 +19,11 @@ class SynthConfig:
         None, "LLM that writes questions and tests (default: ACECODER_SYNTH_MODEL, else gpt-4o-mini)."
     )
     limit: int | None = setting(None, "Sources to take in this run.")
-    batch_size: int = setting(32, "Sources per batch; each batch is committed as it completes.")
+    batch_size: int = setting(
+        256,
+        "Sources per batch; each batch is committed as it completes. With the LLM backend keep it several times "
+        "ACECODER_LLM_CONCURRENCY, so that requests stay in flight.",
+    )
     temperature: float = setting(0.2, "LLM sampling temperature.")
     max_tokens: int = setting(4096, "LLM: longest answer.")
     max_tests: int = setting(20, "Inferred backend: tests kept per problem.")
