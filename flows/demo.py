@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from acecoder.cli.common import print_frame
+from acecoder.cli.common import REPORT_TESTS_LABELS, print_frame
 from acecoder.core.store import open_store
 from acecoder.rerank.compare import Comparison
 
@@ -48,7 +48,9 @@ def main(argv: list[str] | None = None) -> None:
     seconds = time.perf_counter() - started
     with open_store() as store:
         print_frame(store.frame("status_counts"), f"acecoder store: {store.path}")
-        print_frame(store.frame("report_tests"), "tests per problem (inferred backend)")
+        print_frame(
+            store.frame("report_tests"), "tests per problem (inferred backend)", labels=REPORT_TESTS_LABELS
+        )
         print_frame(store.frame("pass_rate_summary"), "pass rates of scored programs")
         print_frame(store.frame("pairs_summary"), "preference pairs")
         print_frame(store.frame("stage_times"), "stage times (latest run of each)")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from acecoder.cli.common import print_frame
+from acecoder.cli.common import REPORT_TESTS_LABELS, print_frame
 from acecoder.cli.options import DbOption
 
 report_app = typer.Typer(help="Summaries of the stored records.", no_args_is_help=True)
@@ -20,7 +20,7 @@ def tests(db: DbOption = None) -> None:
     from acecoder.core.store import open_store
 
     with open_store(db, read_only=True) as store:
-        print_frame(store.frame("report_tests"), "tests by problem origin")
+        print_frame(store.frame("report_tests"), "tests by problem origin", labels=REPORT_TESTS_LABELS)
         print_frame(store.frame("report_drop_reasons"), "why tests and problems were dropped")
 
 
