@@ -329,6 +329,8 @@ def test_import_commands(tmp_path):
     from acecoder.core.store import Store
 
     db = str(tmp_path / "cli.duckdb")
+    acecode_rows = tmp_path / "acecode.jsonl"
+    acecode_rows.write_text(json.dumps(ACECODE_ROWS[0]) + "\n")
     runner = CliRunner()
     steps = [
         ["import", "benchmark", HEP, "--task", "HumanEval/2", "--task", "HumanEval/5"],
@@ -343,13 +345,22 @@ def test_import_commands(tmp_path):
         ],
         ["import", "llm-tests", str(FIXTURES / "codegen_humaneval_tests_slice.jsonl")],
         ["import", "inferred-tests", "--no-domain-guards"],
+        ["import", "labels", HEP, "--workers", "2", "--no-progress"],
+        ["import", "acecode", str(acecode_rows), "--dataset", "acecode-sample"],
     ]
     for step in steps:
         result = runner.invoke(app, [*step, "--db", db])
         assert result.exit_code == 0, result.output
     with Store(db) as store:
         counts = dict(store.con.execute("SELECT origin, count(*) FROM tests GROUP BY 1").fetchall())
-        programs = store.con.execute("SELECT count(*), min(policy) FROM programs").fetchall()[0]
-    assert counts["inferred"] > 0 and counts["llm"] > 0 and programs[0] == 16 and programs[1] == "cg"
+        programs = store.con.execute("SELECT count(*) FROM programs WHERE policy = 'cg'").fetchall()[0][0]
+        labelled = store.con.execute("SELECT count(*), count(DISTINCT task_id) FROM ground_truth").fetchall()[
+            0
+        ]
+        imported = store.con.execute("SELECT count(*) FROM problems WHERE origin = 'imported'").fetchall()[0][
+            0
+        ]
+    assert counts["inferred"] > 0 and counts["llm"] > 0 and programs == 16
+    assert labelled == (16, 2) and imported == 1
     missing = runner.invoke(app, ["import", "llm-tests", str(tmp_path / "nope.jsonl"), "--db", db])
     assert missing.exit_code == 2 and "nope.jsonl: no such file" in missing.output
