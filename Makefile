@@ -21,6 +21,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 setup: $(VENV)/.installed  ## create .venv and install acecoder with its dependencies
 
+# The GPU install: torch as pip resolves it (a CUDA build on Linux), the gpu extra (DeepSpeed), then flash-attn
+# where a wheel installs for this torch and CUDA (optional: without it the models use sdpa attention).
+.PHONY: setup-gpu
+setup-gpu: | $(BIN)/python  ## install for GPU training: CUDA torch, deepspeed (gpu extra), flash-attn where it installs
+	$(BIN)/pip install --quiet torch -e ".[$(EXTRAS),gpu]"
+	$(BIN)/pip install --quiet flash-attn --no-build-isolation || echo "flash-attn did not install: using sdpa attention"
+	touch $(VENV)/.installed
+
 test: setup  ## the whole test suite
 	$(BIN)/pytest -q -p no:cacheprovider; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc

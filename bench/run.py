@@ -21,6 +21,7 @@ QUICK: dict[str, list[str]] = {
     "rerank.py": ["--tasks", "8", "--n", "20"],
     "rewards.py": ["--completions", "64", "--repeats", "1"],
     "rm_score.py": ["--pairs", "32", "--repeats", "1"],
+    "rm_gpu.py": ["--tiny", "--skip", "zero3"],  # the figures need a GPU: here, the CPU smoke test
     "synthetic.py": ["--count", "40"],
     "test_quality.py": ["--tasks", "20", "--samples", "10"],
 }
