@@ -49,6 +49,7 @@ NOT_RUN = {
     "make setup": "creates .venv and installs the package: the environment this suite runs in",
     "make bench": "benchmarks: minutes of work whose figures are read, not pass/fail",
     "python bench/": "benchmarks: minutes of work whose figures are read, not pass/fail",
+    "make rm-evidence": "an experiment on CodeGen-16B's real HumanEval samples (minutes of work, figures read)",
     "accelerate launch": "several GPUs with DeepSpeed; `make rm-train` runs the same `acecoder rm train` here",
 }
 CHECKS: dict[str, str] = {}  # command key -> the test of this file that runs it
