@@ -10,7 +10,9 @@ divided by the workers: what the batch would take if no worker ever idled while 
 `--batch-size`, the jobs go to the pool in batches of that size, one after another, as a stage that stores
 each batch's results does; each batch's ideal is then at least its longest job). The ratio wall / ideal
 shows what scheduling costs; a pool that queues jobs behind a looping one pays up to a limit per job
-queued there, most of all at the end of a batch.
+queued there, most of all at the end of a batch. Last, the samples that timed out run again on their own,
+in one batch and then in batches of twice the workers: the case where jobs waiting behind a looping one
+loop too, and where a batch is too small for the workers' queues to even out.
 
     python bench/pool_schedule.py                        # all 16,400 samples (several minutes)
     python bench/pool_schedule.py --limit 3000           # the first 3000 only
@@ -83,7 +85,20 @@ def main() -> None:
             for number, row in enumerate(rows)
         ]
         samples_part = timed(pool, jobs, args.batch_size, args.workers)
-    print_report(args, {"canonical": canonical_part, "samples": samples_part}, pool.isolation.complete)
+        looping = [
+            job
+            for job, result in zip(jobs, samples_part["results"], strict=True)
+            if result.status == "timeout"
+        ]
+        looping_part = timed(pool, looping, None, args.workers)
+        small_batches = timed(pool, looping, 2 * args.workers, args.workers)
+    parts = {
+        "canonical": canonical_part,
+        "samples": samples_part,
+        "timed out": looping_part,
+        f"  by {2 * args.workers}": small_batches,
+    }
+    print_report(args, parts, pool.isolation.complete)
 
 
 def samples(path: Path, limit: int | None) -> list[dict[str, Any]]:
