@@ -68,7 +68,8 @@ class Executor:
     """Runs requests through an open `SandboxPool`.
 
     Each call of `call_outcomes` or `test_verdicts` is one batch: the pool reads its jobs lazily and keeps
-    every worker a few jobs ahead, so the workers stay busy to the end of the batch.
+    every worker a job ahead (an idle one takes over a job queued behind a slow one), so the workers stay
+    busy to the end of the batch.
     """
 
     def __init__(self, pool: Any, *, progress: bool = True):
