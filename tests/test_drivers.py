@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import table_snapshot
 from openai_stub import StubResponse, completion_body
 from typer.testing import CliRunner
 
@@ -28,13 +29,7 @@ SEED = {fn.name: fn for fn in load_seed()}
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {
-            t: con.execute(f"SELECT {cols} FROM {t} ORDER BY ALL").fetchall() for t, cols in TABLES.items()
-        }
-    finally:
-        con.close()
+    return table_snapshot(db, TABLES)
 
 
 def run_params(db: Path, stage: str) -> list[dict]:
@@ -94,7 +89,9 @@ def test_synth_flow_counts_every_batch_and_records_what_ran(harness, offline, tm
     ingest_flow(source="seed", db=db, limit=7)
     result = synth_flow(db=db, backend="auto", batch_size=2)  # four batches; auto resolves to inferred
     with open_store(db) as store:
-        tests, problems = store.con.execute("SELECT count(*), count(DISTINCT problem_id) FROM tests").fetchone()
+        tests, problems = store.con.execute(
+            "SELECT count(*), count(DISTINCT problem_id) FROM tests"
+        ).fetchone()
     assert (result["problems"], result["tests"]) == (problems, tests) == (7, tests)
     [run] = run_params(db, "synth")
     assert run["metrics"]["tests"] == tests and run["metrics"]["problems"] == 7

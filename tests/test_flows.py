@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import table_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = {  # what defines each table's rows (ids, lineage columns and timestamps left out)
@@ -34,13 +35,7 @@ STAGE_ROWS = {
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {
-            t: con.execute(f"SELECT {cols} FROM {t} ORDER BY ALL").fetchall() for t, cols in TABLES.items()
-        }
-    finally:
-        con.close()
+    return table_snapshot(db, TABLES)
 
 
 STAGES = {
@@ -166,6 +161,34 @@ def test_sigkill_and_resume_writes_exactly_the_uninterrupted_rows(tmp_path):
     assert 0 < cut_short["score"] < total_rows(clean, "score"), cut_short
     run_pipeline(killed, 10, env)
     assert snapshot(killed) == snapshot(clean)
+
+
+@pytest.mark.slow
+def test_two_pipelines_at_once_on_one_database_both_finish(tmp_path):
+    """Flows share one DuckDB file, which takes one writer: the second waits for the first's stage to close
+    it (a bounded wait), and together they write exactly the rows of one run."""
+    env = {
+        **os.environ,
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+    }
+    alone, shared = tmp_path / "alone.duckdb", tmp_path / "shared.duckdb"
+    runs = [  # each in its own Prefect local mode (two temporary servers must not share a PREFECT_HOME)
+        subprocess.Popen(
+            [sys.executable, "-c", PIPELINE, str(shared), "6"],
+            cwd=tmp_path,
+            env={**env, "PREFECT_HOME": str(tmp_path / f"prefect-{i}")},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
+    for run in runs:
+        _, err = run.communicate(timeout=900)
+        assert run.returncode == 0, err[-3000:]
+    run_pipeline(alone, 6, env)
+    assert snapshot(shared) == snapshot(alone)
 
 
 def stages_cut_short(db: Path) -> list[tuple[str, int]]:
