@@ -304,3 +304,17 @@ def test_every_deployment_names_a_flow_and_valid_parameters():
         flow.validate_parameters(deployment.get("parameters") or {})  # raises on an unknown or mistyped one
         names.add(flow.name)
     assert names >= STAGES | {"pipeline"}
+
+
+def test_serve_offers_the_deployments_prefect_yaml_declares():
+    import yaml
+
+    from flows.serve import deployments
+
+    spec = yaml.safe_load((ROOT / "flows" / "prefect.yaml").read_text())
+    served = {d.name: d for d in deployments()}
+    assert set(served) == {d["name"] for d in spec["deployments"]}
+    for declared in spec["deployments"]:
+        deployment = served[declared["name"]]
+        assert deployment.description == declared.get("description")
+        assert bool(deployment.schedules) == bool(declared.get("schedules"))
