@@ -41,3 +41,8 @@ class IngestConfig:
         "Rows read, checked and committed at a time: memory stays flat in the input's size, and a killed run "
         "loses at most the chunk in flight.",
     )
+    duckdb_memory_mb: int | None = setting(
+        128,
+        "DuckDB's memory limit while ingest runs: its cache of the blocks it writes grows with the table "
+        "otherwise (it spills to disk past the limit); None keeps DuckDB's own (80% of RAM).",
+    )

@@ -1,0 +1,2 @@
+-- DuckDB's own memory limit again (80% of RAM).
+RESET memory_limit;
