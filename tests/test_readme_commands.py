@@ -338,8 +338,10 @@ def test_make_rm_train_then_eval_and_score(demo):
         con.close()
     # a tiny local base model keeps this to seconds; the default (MiniLM) is what the demo trained
     texts = [rm_format.prompt_text(q, None) + rm_format.response_text(code) for q, code in rows]
-    tiny = build_tiny_model(demo.root / "tiny-base", texts, vocab_size=400, seed=0)
-    output = demo.make("rm-train", f"MODEL={tiny}", "OUT=runs/rm-tiny", "RM_ARGS=--epochs 1 --max-length 256")
+    tiny = build_tiny_model(
+        demo.root / "tiny-base", texts, vocab_size=1000, seed=0
+    )  # every pair in 512 tokens
+    output = demo.make("rm-train", f"MODEL={tiny}", "OUT=runs/rm-tiny", "RM_ARGS=--epochs 1")
     model = demo.root / "runs" / "rm-tiny"
     assert "accuracy" in output and {"pairwise", "best_of_n"} <= set(
         json.loads((model / "eval_results.json").read_text())
@@ -376,7 +378,7 @@ def test_rerank_on_each_benchmark_and_with_the_reward_model(demo):
         ("humaneval+", CODEGEN_SLICE),
         ("mbpp+", mbpp_samples),
     ):
-        report = demo.root / "rerank" / benchmark
+        report = demo.root / "rerank" / benchmark  # -o into a folder not made yet: rerank makes it
         demo.acecoder(
             "rerank", samples, "-o", report / "selected.jsonl", "--benchmark", benchmark, "--method", "exec",
             "--n", "2", "--evaluate", "--report", report, "--no-progress",

@@ -56,7 +56,8 @@ def read_samples(path: str | Path, tasks: list[BenchmarkTask], limit: int | None
 
 
 def write_selected(path: str | Path, selected: list[tuple[str, str]]) -> None:
-    """One `{"task_id", "solution"}` line per (task id, program)."""
+    """One `{"task_id", "solution"}` line per (task id, program); the file's folder is made if missing."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as handle:
         for task_id, program in selected:
             handle.write(json.dumps({"task_id": task_id, "solution": program}) + "\n")

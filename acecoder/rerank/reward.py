@@ -45,6 +45,10 @@ def reward_model_scorer(model_path: str | None, batch_size: int = 16, progress: 
         ) from None
 
     def scorer(questions: list[str], programs: list[str]) -> list[float]:
+        if not progress:  # transformers draws its own bar while it loads the weights
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()
         return score(questions, programs, model_path, batch_size=batch_size, progress=progress)
 
     return scorer
