@@ -21,7 +21,12 @@ import time
 from dataclasses import asdict, fields
 from pathlib import Path
 
-from prefect import flow, get_run_logger, runtime, task
+# Prefect reads these when it is imported: its local mode's API server gets more than 20 s to start on a busy
+# 2-core machine, and a local bench reports nothing to telemetry.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+from prefect import flow, get_run_logger, runtime, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
@@ -95,8 +100,6 @@ def main(argv: list[str] | None = None) -> None:
     settings = (QUICK if quick else {}) | {k: v for k, v in args.items() if v is not None}
     if quick and "out" not in settings:
         settings["out"] = "runs/rm-evidence-quick"
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     started = time.perf_counter()
     result = rm_evidence_flow(db=db, **settings)
     from rich.console import Console

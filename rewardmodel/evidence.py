@@ -141,9 +141,9 @@ def sample_counts(config: EvidenceConfig, programs: pl.DataFrame) -> dict[str, i
     from acecoder.rerank.formats import read_samples
 
     problem_of_task = dict(zip(programs["task_id"], programs["problem_id"], strict=True))
-    tasks = [t for t in benchmarks.load(config.benchmark) if t.task_id in problem_of_task]
     counts: dict[str, int] = {}
-    groups = read_samples(config.samples, tasks, limit=config.samples_per_task)
+    groups = read_samples(config.samples, benchmarks.load(config.benchmark), limit=config.samples_per_task)
+    groups = [group for group in groups if group.task.task_id in problem_of_task]
     for group, candidates in zip(groups, candidate_sets(groups), strict=True):
         problem_id = problem_of_task[group.task.task_id]
         for program in candidates.programs:
@@ -383,7 +383,7 @@ def evaluate_folds(
             "programs": programs.height,
             "samples": int(programs["copies"].sum()),
             "scored_programs": int(programs["pass_rate"].is_not_null().sum()),
-            "tasks_without_kept_tests": int(
+            "tasks_without_scored_programs": int(
                 programs.group_by("task_id").agg(pl.col("pass_rate").is_null().all()).to_series(1).sum()
             ),
             "pairs": pairs.height,
