@@ -42,7 +42,14 @@ class IngestConfig:
         "loses at most the chunk in flight.",
     )
     duckdb_memory_mb: int | None = setting(
-        128,
-        "DuckDB's memory limit while ingest runs: its cache of the blocks it writes grows with the table "
-        "otherwise (it spills to disk past the limit); None keeps DuckDB's own (80% of RAM).",
+        None,
+        "DuckDB's memory limit while ingest runs, in MB: its cache of the blocks it writes grows with the table "
+        "otherwise. By default 32 MB plus 4 KB per chunk row (a chunk's uncommitted rows stay in memory); "
+        "0 keeps DuckDB's own (80% of RAM).",
     )
+
+    def duckdb_memory_limit(self) -> str | None:
+        """The memory limit to set on DuckDB while ingest runs, or None to leave DuckDB's own."""
+        if self.duckdb_memory_mb == 0:
+            return None
+        return f"{self.duckdb_memory_mb or 32 + self.chunk_rows * 4 // 1024}MB"

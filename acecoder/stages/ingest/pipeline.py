@@ -260,10 +260,10 @@ def ingest(
     near = _NearIndex(store, config.near_dup_threshold, config.chunk_rows)
     params = {"source": source, **asdict(config)}
     with ExitStack() as stack:
-        if config.duckdb_memory_mb is not None:
+        if (memory_limit := config.duckdb_memory_limit()) is not None:
             # DuckDB keeps the blocks it wrote cached up to its limit (80% of RAM): without a cap the
             # process grows with the table, not with the chunk
-            store.run("duckdb_memory_limit_set", limit=f"{config.duckdb_memory_mb}MB")
+            store.run("duckdb_memory_limit_set", limit=memory_limit)
             stack.callback(store.run, "duckdb_memory_limit_reset")
         run_id, metrics = stack.enter_context(store.tracked_run("ingest", params, flow_run_id))
         report.run_id = run_id
