@@ -244,3 +244,16 @@ def test_report_quality_command_and_flow(tmp_path):
         found = quality_flow(db=db, out=tmp_path / "flow", min_tests=1)
     assert {r["suite"]: r["frr"] for r in found["rows"]}["inferred/filtered"] == 0.0
     assert (tmp_path / "flow" / "quality.png").is_file()
+
+
+def test_programs_not_run_on_every_test_are_left_out(store):
+    _planted(store)
+    store.con.execute(
+        "DELETE FROM executions WHERE program_id = (SELECT program_id FROM programs WHERE sample_idx = 0) "
+        "AND test_id = (SELECT test_id FROM tests WHERE idx = 0)"
+    )
+    rows = {r["suite"]: r for r in quality_report(store, QualityConfig(min_tests=1)).rows}
+    # A (right) has no verdict on t1: left out of the suites holding t1, still judged where t1 is absent
+    assert rows["llm/filtered"]["not_yet_run"] == 1 and rows["llm/filtered"]["programs"] == 3
+    assert (rows["llm/filtered"]["tp"], rows["llm/filtered"]["fn"]) == (0, 1)
+    assert rows["inferred/filtered"]["not_yet_run"] == 0 and rows["inferred/filtered"]["programs"] == 4

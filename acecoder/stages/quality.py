@@ -163,7 +163,11 @@ def suite_metrics(
     )
     incomplete = scored.filter(pl.col("executed") < pl.col("suite_tests")).height
     if incomplete:
-        log.warning("%d programs are not run on every test of the suite yet (score_all_tests)", incomplete)
+        # a program not yet run on every test would count as rejected; it is left out until it is
+        log.warning(
+            "%d programs left out: not run on every test of the suite yet (score_all_tests)", incomplete
+        )
+        scored = scored.filter(pl.col("executed") >= pl.col("suite_tests"))
     scored = scored.with_columns(
         (pl.col("passed") == pl.col("suite_tests")).alias("accepted"),
         (pl.col("passed") / pl.col("suite_tests")).alias("pass_rate"),
@@ -173,6 +177,7 @@ def suite_metrics(
         if scored.height
         else confusion_metrics(pl.Series([], dtype=pl.Boolean), pl.Series([], dtype=pl.Boolean))
     )
+    row["not_yet_run"] = incomplete
     row["pass_rate_mae"] = (scored["pass_rate"] - scored["gt_rate"]).abs().mean() if scored.height else None
     pairs = rule_pairs(scored, config.pair_rule) if scored.height else pl.DataFrame()
     row["pairs"] = pairs.height
