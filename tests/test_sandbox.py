@@ -729,10 +729,12 @@ def test_isolation_report(pool):
 
 
 def test_without_namespaces_the_pool_says_so_loudly(caplog):
-    with caplog.at_level("WARNING", logger="acecoder.sandbox.pool"):
-        with SandboxPool(workers=1, namespaces=False) as pool:
-            assert not pool.isolation.complete and not pool.isolation.network_namespace
-            assert run(pool, ADD, ["assert f(1) == 2"]).status == "pass"
+    with (
+        caplog.at_level("WARNING", logger="acecoder.sandbox.pool"),
+        SandboxPool(workers=1, namespaces=False) as pool,
+    ):
+        assert not pool.isolation.complete and not pool.isolation.network_namespace
+        assert run(pool, ADD, ["assert f(1) == 2"]).status == "pass"
     assert any(
         r.levelname == "WARNING" and "isolation is incomplete" in r.getMessage() for r in caplog.records
     )
