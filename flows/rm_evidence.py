@@ -8,7 +8,7 @@ started again keeps what was done: the store's stages skip finished work, a trai
 killed mid-training resumes from its last checkpoint.
 
     python -m flows.rm_evidence                     # 164 tasks x 100 samples, 4 folds
-    python -m flows.rm_evidence --quick             # 40 tasks x 20 samples, 2 folds, 1 epoch
+    python -m flows.rm_evidence --quick             # 40 tasks x 20 samples, 2 folds
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from acecoder.core.store import detached_run, open_store
 from rewardmodel import evidence
 from rewardmodel.evidence import EvidenceConfig
 
-QUICK = {"tasks": 40, "samples_per_task": 20, "folds": 2, "epochs": 1.0, "bootstrap": 500}
+QUICK = {"tasks": 40, "samples_per_task": 20, "folds": 2, "bootstrap": 500}
 
 
 # A fold's inputs are frames and a function: nothing for Prefect's input cache (the model folder is the cache).
