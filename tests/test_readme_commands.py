@@ -42,6 +42,12 @@ REUSED = {
     # its options into that flow, and the default benchmarks are the bundled files test_benchmark_data loads
     "make ablation": "test_ablation_flow.py::test_ablation_flow_runs_the_grid_on_cpu",
     "python -m flows.ablation": "test_ablation_flow.py::test_ablation_flow_runs_the_grid_on_cpu",
+    # every import command on the bundled slices, as a user types them
+    **{
+        f"acecoder import {kind}": "test_imports.py::test_import_commands"
+        for kind in ("benchmark", "samples", "llm-tests", "acecode", "inferred-tests", "labels")
+    },
+    "acecoder report quality": "test_quality.py::test_report_quality_command_and_flow",
 }
 # Commands not run here, and why.
 NOT_RUN = {
