@@ -543,7 +543,10 @@ def test_cli_options_reach_the_settings(monkeypatch, tmp_path):
     from acecoder.core.settings import get_settings
 
     for name in ("ACECODER_LLM_EXTRA_BODY", "ACECODER_LLM_REASONING"):
-        monkeypatch.delenv(name, raising=False)  # restored, whatever the command sets
+        # setenv first so that the teardown restores the variable (removes it) whatever the command sets;
+        # a bare delenv of an unset variable records nothing to undo, and top_k would leak into later tests
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     db = tmp_path / "t.duckdb"
     Store(db).close()
     try:
