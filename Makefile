@@ -30,7 +30,7 @@ setup-gpu: | $(BIN)/python  ## install for GPU training: CUDA torch, deepspeed (
 	touch $(VENV)/.installed
 
 test: setup  ## the whole test suite
-	$(BIN)/pytest -q -p no:cacheprovider; rc=$$?; \
+	$(BIN)/pytest -q -p no:cacheprovider --durations=15; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
 demo: setup  ## the whole pipeline on the bundled seed corpus with the offline backends (DEMO_ARGS: --limit N, --n N, --rerank-tasks N)
