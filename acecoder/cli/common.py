@@ -29,8 +29,10 @@ def print_frame(
         header = (labels or {}).get(name, name.replace("_", " "))
         numeric = dtype.is_numeric()
         longest_word = max((len(word) for word in header.split()), default=1)
+        # short text (names, statuses) is kept whole; long text (JSON, messages) wraps
+        short_text = not numeric and (frame[name].cast(pl.String).str.len_chars().max() or 0) <= 24
         table.add_column(
-            header, justify="right" if numeric else "left", no_wrap=not numeric, min_width=longest_word
+            header, justify="right" if numeric else "left", no_wrap=short_text, min_width=longest_word
         )
     for row in frame.iter_rows():
         table.add_row(
