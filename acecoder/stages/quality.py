@@ -31,6 +31,7 @@ from typing import Any
 import polars as pl
 from tqdm import tqdm
 
+from acecoder.core.records import execution_rows
 from acecoder.core.store import Store
 from acecoder.stages.pairs import PairRule
 
@@ -293,22 +294,11 @@ def score_all_tests(
                         for g in chunk
                     ]
                     test_ids = {g["program_id"][0]: g["test_id"].to_list() for g in chunk}
-                    rows = []
-                    for result in pool.run_batch(jobs):
-                        for test_id, verdict in zip(test_ids[result["id"]], result["tests"], strict=True):
-                            rows.append(
-                                {
-                                    "program_id": result["id"],
-                                    "test_id": test_id,
-                                    "status": verdict["status"],
-                                    "error_type": verdict.get("error_type"),
-                                    "error_line": verdict.get("error_line"),
-                                    "category": verdict.get("category"),
-                                    "message": verdict.get("message"),
-                                    "duration_ms": verdict.get("duration_ms"),
-                                    "run_id": run_id,
-                                }
-                            )
+                    rows = [
+                        row
+                        for result in pool.run_batch(jobs)
+                        for row in execution_rows(result["id"], test_ids[result["id"]], result, run_id)
+                    ]
                     with store.transaction():
                         added += store.insert("executions_insert", rows)
                     bar.update(len(chunk))
