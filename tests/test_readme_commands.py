@@ -14,7 +14,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import free_port, wait_for_url
 
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
@@ -245,30 +245,13 @@ def demo(workspace) -> Workspace:
     return workspace
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(url: str, seconds: float, log: Path) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"{url} did not answer within {seconds} s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="module")
 def prefect_api(workspace) -> Iterator[str]:
     """`make server` on a free port (the README's team set-up), for the commands that need PREFECT_API_URL."""
-    port = _free_port()
+    port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     with workspace.background(*Workspace.make_command("server", f"PORT={port}"), log="server.log") as log:
-        _wait_for(f"{api}/health", 180, log)
+        wait_for_url(f"{api}/health", 180, log)
         yield api
 
 

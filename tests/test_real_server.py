@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import free_port
 from typer.testing import CliRunner
 
 pytestmark = pytest.mark.slow
@@ -29,12 +29,6 @@ CHAT_TEMPLATE = (
     "{% if add_generation_prompt %}assistant: {% endif %}"
 )
 SERVE = Path(sys.executable).with_name("transformers")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +47,7 @@ def server(tmp_path_factory):
         CHAT_TEMPLATE
     )  # the tokenizer's template, as transformers saves it
 
-    port = _free_port()
+    port = free_port()
     log = (folder.parent / "serve.log").open("w")
     process = subprocess.Popen(
         [str(SERVE), "serve", str(folder), "--device", "cpu", "--host", "127.0.0.1", "--port", str(port)],

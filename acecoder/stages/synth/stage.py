@@ -104,6 +104,8 @@ def synthesize(
     ):
         report.run_id = run_id
         if backend == "llm":
+            from acecoder.stages.synth import llm_backend
+
             if client is None:
                 from acecoder.core.settings import get_settings
                 from acecoder.llm import LLMClient, LLMConfig
@@ -113,7 +115,7 @@ def synthesize(
                 )
             for batch in slices(rows, config.batch_size):
                 outcomes = _llm_batch(batch, config, client, run)
-                versions = [llm_backend_version(row) for row in batch]
+                versions = [llm_backend.prompt_version(row) for row in batch]
                 store_outcomes(store, outcomes, versions, backend, model, run_id, report)
                 bar.update(len(batch))
             report.usage = client.meter.as_dict()
@@ -133,12 +135,6 @@ def infer_batch(rows: list[SourceRow], config: SynthConfig, *, pool) -> list[Syn
     return infer_tests(
         rows, pool, max_tests=config.max_tests, inputs_per_problem=config.inputs_per_problem, seed=config.seed
     )
-
-
-def llm_backend_version(row: SourceRow) -> str:
-    from acecoder.stages.synth import llm_backend
-
-    return llm_backend.prompt_version(row)
 
 
 def _llm_batch(rows: list[SourceRow], config: SynthConfig, client, run: BatchRunner) -> list[Synthesized]:
